@@ -1,0 +1,14 @@
+package io.rocketcluster.remoting.data;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** GET_ROUTEINFO_BY_TOPIC response body (protocol.md §7.1). */
+public class TopicRouteData {
+    public String orderTopicConf;
+    public List<QueueData> queueDatas = new ArrayList<>();
+    public List<BrokerData> brokerDatas = new ArrayList<>();
+    public Map<String, List<String>> filterServerTable = new HashMap<>();
+}

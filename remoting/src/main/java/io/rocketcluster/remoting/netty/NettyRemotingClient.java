@@ -1,0 +1,93 @@
+package io.rocketcluster.remoting.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.rocketcluster.remoting.protocol.RemotingCommand;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A remoting client that keeps one connection per {@code host:port} and reconnects on demand.
+ * Thread-safe.
+ */
+public class NettyRemotingClient extends RemotingEndpoint implements AutoCloseable {
+    private static final RemotingFrameEncoder ENCODER = new RemotingFrameEncoder();
+    private static final int CONNECT_TIMEOUT_MILLIS = 3000;
+
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final Map<String, ChannelFuture> channels = new ConcurrentHashMap<>();
+
+    public NettyRemotingClient(String name) {
+        group = NettyTransport.group(1, name);
+        bootstrap = new Bootstrap().group(group)
+                .channel(NettyTransport.clientChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(ENCODER, new RemotingFrameDecoder(), inboundHandler());
+                    }
+                });
+    }
+
+    public RemotingCommand invokeSync(String addr, RemotingCommand request, long timeoutMillis)
+            throws RemotingException, InterruptedException {
+        return invokeSync(channel(addr), request, timeoutMillis);
+    }
+
+    public CompletableFuture<RemotingCommand> invokeAsync(String addr, RemotingCommand request, long timeoutMillis) {
+        try {
+            return invokeAsync(channel(addr), request, timeoutMillis);
+        } catch (RemotingException | InterruptedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    public void invokeOneway(String addr, RemotingCommand request) throws RemotingException, InterruptedException {
+        invokeOneway(channel(addr), request);
+    }
+
+    /** The open connection to {@code addr} ({@code host:port}), connecting if needed. */
+    public Channel channel(String addr) throws RemotingException, InterruptedException {
+        ChannelFuture f = channels.compute(addr, (a, existing) -> {
+            if (existing != null && (!existing.isDone() || existing.channel().isActive())) {
+                return existing;
+            }
+            int colon = a.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("address is not host:port: " + a);
+            }
+            return bootstrap.connect(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)));
+        });
+        if (!f.await(CONNECT_TIMEOUT_MILLIS + 500L, TimeUnit.MILLISECONDS) || !f.isSuccess()) {
+            channels.remove(addr, f);
+            f.channel().close();
+            throw new RemotingException("connect to " + addr + " failed", f.cause());
+        }
+        return f.channel();
+    }
+
+    public void closeChannel(String addr) {
+        ChannelFuture f = channels.remove(addr);
+        if (f != null) {
+            f.channel().close();
+        }
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(f -> f.channel().close());
+        channels.clear();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
