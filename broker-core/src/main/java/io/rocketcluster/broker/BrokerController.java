@@ -1,0 +1,299 @@
+package io.rocketcluster.broker;
+
+import io.netty.channel.Channel;
+import io.rocketcluster.broker.client.ConsumerGroupInfo;
+import io.rocketcluster.broker.client.ConsumerManager;
+import io.rocketcluster.broker.client.ProducerManager;
+import io.rocketcluster.broker.client.RebalanceLockManager;
+import io.rocketcluster.broker.client.SubscriptionGroupManager;
+import io.rocketcluster.broker.config.BrokerConfig;
+import io.rocketcluster.broker.config.MessageStoreConfig;
+import io.rocketcluster.broker.longpolling.PullRequestHoldService;
+import io.rocketcluster.broker.offset.ConsumerOffsetManager;
+import io.rocketcluster.broker.processor.ClientManageProcessor;
+import io.rocketcluster.broker.processor.ConsumerManageProcessor;
+import io.rocketcluster.broker.processor.LockProcessor;
+import io.rocketcluster.broker.processor.PullMessageProcessor;
+import io.rocketcluster.broker.processor.QueueQueryProcessor;
+import io.rocketcluster.broker.processor.SendMessageProcessor;
+import io.rocketcluster.broker.registry.NameServerRegistrar;
+import io.rocketcluster.broker.store.MessageStore;
+import io.rocketcluster.broker.topic.TopicConfigManager;
+import io.rocketcluster.remoting.netty.NettyRemotingClient;
+import io.rocketcluster.remoting.netty.NettyRemotingServer;
+import io.rocketcluster.remoting.netty.NettyServerConfig;
+import io.rocketcluster.remoting.netty.RemotingEndpoint;
+import io.rocketcluster.remoting.netty.RequestProcessor;
+import io.rocketcluster.remoting.protocol.RemotingCommand;
+import io.rocketcluster.remoting.protocol.RequestCode;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * Wires one broker: store, managers, request processors on the client port and the fast port
+ * (listenPort-2, everything but pulls), registration with the nameservers and periodic tasks.
+ */
+public final class BrokerController {
+    private static final Logger LOG = LogManager.getLogger(BrokerController.class);
+
+    private final BrokerConfig brokerConfig;
+    private final MessageStoreConfig storeConfig;
+    private final NettyServerConfig serverConfig;
+    private final LongSupplier clock;
+    private final MessageStore store;
+    private final TopicConfigManager topics;
+    private final ConsumerOffsetManager offsets;
+    private final SubscriptionGroupManager groups;
+    private final ConsumerManager consumers;
+    private final ProducerManager producers;
+    private final RebalanceLockManager locks;
+    private final BrokerStats stats = new BrokerStats();
+    private final InetSocketAddress storeHost;
+    private final NettyRemotingClient outClient;
+    private final NameServerRegistrar registrar;
+    private final List<ExecutorService> executors = new ArrayList<>();
+    private final ScheduledExecutorService scheduler;
+    private NettyRemotingServer server;
+    private NettyRemotingServer fastServer;
+    private PullRequestHoldService holdService;
+    private volatile boolean shutdown;
+
+    public BrokerController(BrokerConfig brokerConfig, MessageStoreConfig storeConfig, NettyServerConfig serverConfig) {
+        this.brokerConfig = brokerConfig;
+        this.storeConfig = storeConfig;
+        this.serverConfig = serverConfig;
+        this.clock = System::currentTimeMillis;
+        Path configDir = Path.of(storeConfig.getStorePathRootDir(), "config");
+        this.store = new MessageStore(storeConfig, clock);
+        this.topics = new TopicConfigManager(brokerConfig, configDir, clock);
+        this.offsets = new ConsumerOffsetManager(configDir);
+        this.groups = new SubscriptionGroupManager(configDir, brokerConfig.isAutoCreateSubscriptionGroup(), clock);
+        this.consumers = new ConsumerManager(this::notifyConsumerIdsChanged, clock);
+        this.producers = new ProducerManager(clock);
+        this.locks = new RebalanceLockManager(clock);
+        try {
+            this.storeHost = new InetSocketAddress(InetAddress.getByName(brokerConfig.getBrokerIP1()),
+                    brokerConfig.getListenPort());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("brokerIP1 '" + brokerConfig.getBrokerIP1() + "' cannot be resolved", e);
+        }
+        this.outClient = new NettyRemotingClient("broker-out");
+        String haAddr = brokerConfig.getBrokerIP2() + ":" + (brokerConfig.getListenPort() + 1);
+        this.registrar = new NameServerRegistrar(brokerConfig, haAddr, outClient, topics::snapshot, null);
+        this.scheduler = Executors.newScheduledThreadPool(2, daemon("broker-scheduled"));
+    }
+
+    public void start() throws InterruptedException {
+        store.start();
+        topics.load();
+        offsets.load();
+        groups.load();
+
+        ExecutorService sendPool = pool("send", brokerConfig.getSendMessageThreadPoolNums(),
+                brokerConfig.getSendThreadPoolQueueCapacity());
+        ExecutorService pullPool = pool("pull", brokerConfig.getPullMessageThreadPoolNums(),
+                brokerConfig.getPullThreadPoolQueueCapacity());
+        ExecutorService queryPool = pool("query", brokerConfig.getQueryMessageThreadPoolNums(), 20000);
+        ExecutorService clientPool = pool("client-manage", brokerConfig.getClientManageThreadPoolNums(), 50000);
+        ExecutorService consumerPool = pool("consumer-manage", brokerConfig.getConsumerManageThreadPoolNums(), 50000);
+        ExecutorService heartbeatPool = pool("heartbeat", brokerConfig.getHeartbeatThreadPoolNums(), 50000);
+
+        PullMessageProcessor pull = new PullMessageProcessor(this);
+        holdService = new PullRequestHoldService((ch, req) -> pull.pull(ch, req, false),
+                store::maxOffset, pullPool, storeConfig.getBrokerRole() != io.rocketcluster.broker.config.BrokerRole.SLAVE);
+        store.addArrivalListener(holdService);
+
+        server = new NettyRemotingServer("broker", serverConfig, brokerConfig.getListenPort());
+        fastServer = new NettyRemotingServer("broker-fast", serverConfig, brokerConfig.getListenPort() - 2);
+        for (NettyRemotingServer s : List.of(server, fastServer)) {
+            RequestProcessor send = new SendMessageProcessor(this);
+            s.registerProcessor(RequestCode.SEND_MESSAGE, send, sendPool);
+            s.registerProcessor(RequestCode.SEND_MESSAGE_V2, send, sendPool);
+            s.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, send, sendPool);
+            RequestProcessor client = new ClientManageProcessor(this);
+            s.registerProcessor(RequestCode.HEART_BEAT, client, heartbeatPool);
+            s.registerProcessor(RequestCode.UNREGISTER_CLIENT, client, clientPool);
+            s.registerProcessor(RequestCode.CHECK_CLIENT_CONFIG, client, clientPool);
+            RequestProcessor consumer = new ConsumerManageProcessor(this);
+            s.registerProcessor(RequestCode.GET_CONSUMER_LIST_BY_GROUP, consumer, consumerPool);
+            s.registerProcessor(RequestCode.QUERY_CONSUMER_OFFSET, consumer, consumerPool);
+            s.registerProcessor(RequestCode.UPDATE_CONSUMER_OFFSET, consumer, consumerPool);
+            RequestProcessor query = new QueueQueryProcessor(this);
+            for (int code : new int[]{RequestCode.GET_MAX_OFFSET, RequestCode.GET_MIN_OFFSET,
+                    RequestCode.GET_EARLIEST_MSG_STORETIME, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP,
+                    RequestCode.VIEW_MESSAGE_BY_ID}) {
+                s.registerProcessor(code, query, queryPool);
+            }
+            RequestProcessor lock = new LockProcessor(this);
+            s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock, queryPool);
+            s.registerProcessor(RequestCode.UNLOCK_BATCH_MQ, lock, queryPool);
+            s.setChannelEventListener((addr, ch) -> {
+                consumers.channelClosed(ch);
+                producers.channelClosed(ch);
+            });
+        }
+        server.registerProcessor(RequestCode.PULL_MESSAGE, pull, pullPool);
+        server.registerProcessor(RequestCode.LITE_PULL_MESSAGE, pull, pullPool);
+        server.start();
+        fastServer.start();
+
+        int registered = registrar.registerAll().join();
+        int period = Math.max(10000, Math.min(60000, brokerConfig.getRegisterNameServerPeriod()));
+        scheduler.scheduleAtFixedRate(this::registerQuietly, 10000, period, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::persistOffsets, brokerConfig.getFlushConsumerOffsetInterval(),
+                brokerConfig.getFlushConsumerOffsetInterval(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> {
+            consumers.expire(brokerConfig.getChannelExpiredTimeout());
+            producers.expire(brokerConfig.getChannelExpiredTimeout());
+        }, 10, 10, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(holdService::check, 1000, 1000, TimeUnit.MILLISECONDS);
+        LOG.info("broker {} ({}) started on {}, registered with {}/{} nameservers", brokerConfig.getBrokerName(),
+                storeConfig.getBrokerRole(), brokerConfig.brokerAddr(), registered, registrar.nameServers().size());
+    }
+
+    private void registerQuietly() {
+        try {
+            registrar.registerAll();
+        } catch (RuntimeException e) {
+            LOG.warn("periodic registration failed", e);
+        }
+    }
+
+    /** Re-registers at once (after a topic was created). */
+    public void registerWithNameServers() {
+        registrar.registerAll();
+    }
+
+    private void persistOffsets() {
+        try {
+            offsets.persist();
+        } catch (RuntimeException e) {
+            LOG.error("persisting consumer offsets failed", e);
+        }
+    }
+
+    private void notifyConsumerIdsChanged(ConsumerGroupInfo group) {
+        for (Channel ch : group.channels().keySet()) {
+            RemotingCommand notify = RemotingCommand.request(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED)
+                    .put("consumerGroup", group.groupName());
+            server.invokeOneway(ch, notify);
+        }
+    }
+
+    /** Stops serving, unregisters, persists metadata and shuts the store down cleanly. */
+    public synchronized void shutdown() {
+        if (shutdown) {
+            return;
+        }
+        shutdown = true;
+        LOG.info("broker {} shutting down", brokerConfig.getBrokerName());
+        scheduler.shutdownNow();
+        registrar.unregisterAll();
+        if (fastServer != null) {
+            fastServer.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        for (ExecutorService e : executors) {
+            e.shutdown();
+        }
+        for (ExecutorService e : executors) {
+            try {
+                e.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        offsets.persist();
+        topics.persist();
+        groups.persist();
+        store.shutdown();
+        outClient.close();
+        LOG.info("broker {} stopped", brokerConfig.getBrokerName());
+    }
+
+    private ExecutorService pool(String name, int threads, int capacity) {
+        ThreadPoolExecutor e = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                capacity > 0 ? new ArrayBlockingQueue<>(capacity) : new LinkedBlockingQueue<>(), daemon("broker-" + name));
+        executors.add(e);
+        return e;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public BrokerConfig brokerConfig() {
+        return brokerConfig;
+    }
+
+    public MessageStoreConfig storeConfig() {
+        return storeConfig;
+    }
+
+    public MessageStore store() {
+        return store;
+    }
+
+    public TopicConfigManager topics() {
+        return topics;
+    }
+
+    public ConsumerOffsetManager offsets() {
+        return offsets;
+    }
+
+    public SubscriptionGroupManager groups() {
+        return groups;
+    }
+
+    public ConsumerManager consumers() {
+        return consumers;
+    }
+
+    public ProducerManager producers() {
+        return producers;
+    }
+
+    public RebalanceLockManager locks() {
+        return locks;
+    }
+
+    public BrokerStats stats() {
+        return stats;
+    }
+
+    public PullRequestHoldService holdService() {
+        return holdService;
+    }
+
+    public InetSocketAddress storeHost() {
+        return storeHost;
+    }
+
+    public RemotingEndpoint endpoint() {
+        return server;
+    }
+}

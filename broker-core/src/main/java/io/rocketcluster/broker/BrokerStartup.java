@@ -1,0 +1,67 @@
+package io.rocketcluster.broker;
+
+import io.rocketcluster.broker.config.BrokerConfigLoader;
+import io.rocketcluster.remoting.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code mqbroker [-c broker.conf] [-n namesrvAddr] [-p]}: starts a broker until SIGTERM. */
+@Command(name = "mqbroker", mixinStandardHelpOptions = true, description = "Starts a RocketCluster broker.")
+public final class BrokerStartup implements Callable<Integer> {
+    @Option(names = {"-c", "--configFile"}, description = "broker.conf (java.util.Properties syntax)")
+    Path configFile;
+
+    @Option(names = {"-n", "--namesrvAddr"}, description = "nameserver list, e.g. 127.0.0.1:9876;127.0.0.1:9877")
+    String namesrvAddr;
+
+    @Option(names = {"-p", "--printConfigItem"}, description = "print all settings and exit")
+    boolean printConfig;
+
+    @Option(names = {"-m", "--printImportantConfig"}, description = "print important settings and exit")
+    boolean printImportant;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BrokerStartup()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (configFile != null && !Files.isReadable(configFile)) {
+            System.err.println("mqbroker: cannot read config file " + configFile);
+            return 1;
+        }
+        BrokerConfigLoader.Loaded cfg;
+        try {
+            cfg = BrokerConfigLoader.load(configFile, namesrvAddr);
+        } catch (ConfigException e) {
+            System.err.println("mqbroker: " + e.getMessage());
+            return 1;
+        }
+        if (printConfig || printImportant) {
+            System.out.print(cfg.binder().render());
+            return 0;
+        }
+        BrokerController broker = new BrokerController(cfg.broker(), cfg.store(), cfg.server());
+        try {
+            broker.start();
+        } catch (RuntimeException e) {
+            System.err.println("mqbroker: start failed: " + e.getMessage());
+            broker.shutdown();
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.shutdown();
+            org.apache.logging.log4j.LogManager.shutdown();
+        }, "broker-shutdown-hook"));
+        System.out.printf("The broker[%s, %s] boot success. serializeType=JSON and name server is %s%n",
+                cfg.broker().getBrokerName(), cfg.broker().brokerAddr(), cfg.broker().getNamesrvAddr());
+        System.out.flush();
+        Thread.currentThread().join();
+        return 0;
+    }
+}

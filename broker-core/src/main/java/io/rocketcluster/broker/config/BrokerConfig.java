@@ -1,0 +1,191 @@
+package io.rocketcluster.broker.config;
+
+/**
+ * Broker identity, network and behaviour settings: RocketMQ 4.9.7 key names and defaults.
+ * Store settings live in {@link MessageStoreConfig}; both are bound from the same broker.conf.
+ */
+public class BrokerConfig {
+    /** nameserver list, {@code host:port;host:port} */
+    private String namesrvAddr = System.getProperty("rocketmq.namesrv.addr", System.getenv("NAMESRV_ADDR"));
+    /** advertised address of the broker (store host of message ids) */
+    private String brokerIP1 = NetworkAddresses.localAddress();
+    /** advertised address of the HA port */
+    private String brokerIP2 = NetworkAddresses.localAddress();
+
+    private String brokerClusterName = "DefaultCluster";
+
+    private String brokerName = NetworkAddresses.localHostName();
+    /** 0 = master */
+    private long brokerId = 0L;
+    /** client port; the fast channel is listenPort-2, HA listenPort+1 */
+    private int listenPort = 10911;
+
+    private int brokerPermission = 6;
+
+    private boolean autoCreateTopicEnable = true;
+
+    private boolean autoCreateSubscriptionGroup = true;
+    /** queues of TBW102 */
+    private int defaultTopicQueueNums = 8;
+
+    private boolean clusterTopicEnable = true;
+
+    private boolean brokerTopicEnable = true;
+
+    private boolean traceTopicEnable = false;
+
+    private String msgTraceTopicName = "RMQ_SYS_TRACE_TOPIC";
+
+    private String regionId = "DefaultRegion";
+
+    private boolean traceOn = true;
+
+    private int sendMessageThreadPoolNums = Math.min(Runtime.getRuntime().availableProcessors(), 4);
+
+    private int pullMessageThreadPoolNums = 16 + 2 * Runtime.getRuntime().availableProcessors();
+
+    private int queryMessageThreadPoolNums = 8 + Runtime.getRuntime().availableProcessors();
+
+    private int adminBrokerThreadPoolNums = 16;
+
+    private int clientManageThreadPoolNums = 32;
+
+    private int consumerManageThreadPoolNums = 32;
+
+    private int heartbeatThreadPoolNums = Math.min(32, Runtime.getRuntime().availableProcessors());
+
+    private int sendThreadPoolQueueCapacity = 10000;
+
+    private int pullThreadPoolQueueCapacity = 100000;
+
+    private int registerBrokerTimeoutMills = 6000;
+    /** clamped to 10000..60000 */
+    private int registerNameServerPeriod = 30000;
+
+    private boolean forceRegister = true;
+
+    private boolean longPollingEnable = true;
+
+    private long shortPollingTimeMills = 1000L;
+
+    private boolean notifyConsumerIdsChangedEnable = true;
+
+    private boolean slaveReadEnable = false;
+
+    private boolean offsetCheckInSlave = false;
+
+    private int flushConsumerOffsetInterval = 5000;
+    /** a client silent this long is dropped (ms) */
+    private long channelExpiredTimeout = 120000L;
+
+    private boolean rejectTransactionMessage = false;
+
+    private boolean enablePropertyFilter = false;
+
+    private boolean transferMsgByHeap = true;
+
+    private long waitTimeMillsInSendQueue = 200L;
+
+    private boolean brokerFastFailureEnable = true;
+
+    private String rocketmqHome = System.getProperty("rocketmq.home.dir", System.getenv("ROCKETMQ_HOME"));
+    /** file the config was loaded from */
+    private String brokerConfigPath = null;
+
+    public String getNamesrvAddr() { return namesrvAddr; }
+    public void setNamesrvAddr(String v) { this.namesrvAddr = v; }
+    public String getBrokerIP1() { return brokerIP1; }
+    public void setBrokerIP1(String v) { this.brokerIP1 = v; }
+    public String getBrokerIP2() { return brokerIP2; }
+    public void setBrokerIP2(String v) { this.brokerIP2 = v; }
+    public String getBrokerClusterName() { return brokerClusterName; }
+    public void setBrokerClusterName(String v) { this.brokerClusterName = v; }
+    public String getBrokerName() { return brokerName; }
+    public void setBrokerName(String v) { this.brokerName = v; }
+    public long getBrokerId() { return brokerId; }
+    public void setBrokerId(long v) { this.brokerId = v; }
+    public int getListenPort() { return listenPort; }
+    public void setListenPort(int v) { this.listenPort = v; }
+    public int getBrokerPermission() { return brokerPermission; }
+    public void setBrokerPermission(int v) { this.brokerPermission = v; }
+    public boolean isAutoCreateTopicEnable() { return autoCreateTopicEnable; }
+    public void setAutoCreateTopicEnable(boolean v) { this.autoCreateTopicEnable = v; }
+    public boolean isAutoCreateSubscriptionGroup() { return autoCreateSubscriptionGroup; }
+    public void setAutoCreateSubscriptionGroup(boolean v) { this.autoCreateSubscriptionGroup = v; }
+    public int getDefaultTopicQueueNums() { return defaultTopicQueueNums; }
+    public void setDefaultTopicQueueNums(int v) { this.defaultTopicQueueNums = v; }
+    public boolean isClusterTopicEnable() { return clusterTopicEnable; }
+    public void setClusterTopicEnable(boolean v) { this.clusterTopicEnable = v; }
+    public boolean isBrokerTopicEnable() { return brokerTopicEnable; }
+    public void setBrokerTopicEnable(boolean v) { this.brokerTopicEnable = v; }
+    public boolean isTraceTopicEnable() { return traceTopicEnable; }
+    public void setTraceTopicEnable(boolean v) { this.traceTopicEnable = v; }
+    public String getMsgTraceTopicName() { return msgTraceTopicName; }
+    public void setMsgTraceTopicName(String v) { this.msgTraceTopicName = v; }
+    public String getRegionId() { return regionId; }
+    public void setRegionId(String v) { this.regionId = v; }
+    public boolean isTraceOn() { return traceOn; }
+    public void setTraceOn(boolean v) { this.traceOn = v; }
+    public int getSendMessageThreadPoolNums() { return sendMessageThreadPoolNums; }
+    public void setSendMessageThreadPoolNums(int v) { this.sendMessageThreadPoolNums = v; }
+    public int getPullMessageThreadPoolNums() { return pullMessageThreadPoolNums; }
+    public void setPullMessageThreadPoolNums(int v) { this.pullMessageThreadPoolNums = v; }
+    public int getQueryMessageThreadPoolNums() { return queryMessageThreadPoolNums; }
+    public void setQueryMessageThreadPoolNums(int v) { this.queryMessageThreadPoolNums = v; }
+    public int getAdminBrokerThreadPoolNums() { return adminBrokerThreadPoolNums; }
+    public void setAdminBrokerThreadPoolNums(int v) { this.adminBrokerThreadPoolNums = v; }
+    public int getClientManageThreadPoolNums() { return clientManageThreadPoolNums; }
+    public void setClientManageThreadPoolNums(int v) { this.clientManageThreadPoolNums = v; }
+    public int getConsumerManageThreadPoolNums() { return consumerManageThreadPoolNums; }
+    public void setConsumerManageThreadPoolNums(int v) { this.consumerManageThreadPoolNums = v; }
+    public int getHeartbeatThreadPoolNums() { return heartbeatThreadPoolNums; }
+    public void setHeartbeatThreadPoolNums(int v) { this.heartbeatThreadPoolNums = v; }
+    public int getSendThreadPoolQueueCapacity() { return sendThreadPoolQueueCapacity; }
+    public void setSendThreadPoolQueueCapacity(int v) { this.sendThreadPoolQueueCapacity = v; }
+    public int getPullThreadPoolQueueCapacity() { return pullThreadPoolQueueCapacity; }
+    public void setPullThreadPoolQueueCapacity(int v) { this.pullThreadPoolQueueCapacity = v; }
+    public int getRegisterBrokerTimeoutMills() { return registerBrokerTimeoutMills; }
+    public void setRegisterBrokerTimeoutMills(int v) { this.registerBrokerTimeoutMills = v; }
+    public int getRegisterNameServerPeriod() { return registerNameServerPeriod; }
+    public void setRegisterNameServerPeriod(int v) { this.registerNameServerPeriod = v; }
+    public boolean isForceRegister() { return forceRegister; }
+    public void setForceRegister(boolean v) { this.forceRegister = v; }
+    public boolean isLongPollingEnable() { return longPollingEnable; }
+    public void setLongPollingEnable(boolean v) { this.longPollingEnable = v; }
+    public long getShortPollingTimeMills() { return shortPollingTimeMills; }
+    public void setShortPollingTimeMills(long v) { this.shortPollingTimeMills = v; }
+    public boolean isNotifyConsumerIdsChangedEnable() { return notifyConsumerIdsChangedEnable; }
+    public void setNotifyConsumerIdsChangedEnable(boolean v) { this.notifyConsumerIdsChangedEnable = v; }
+    public boolean isSlaveReadEnable() { return slaveReadEnable; }
+    public void setSlaveReadEnable(boolean v) { this.slaveReadEnable = v; }
+    public boolean isOffsetCheckInSlave() { return offsetCheckInSlave; }
+    public void setOffsetCheckInSlave(boolean v) { this.offsetCheckInSlave = v; }
+    public int getFlushConsumerOffsetInterval() { return flushConsumerOffsetInterval; }
+    public void setFlushConsumerOffsetInterval(int v) { this.flushConsumerOffsetInterval = v; }
+    public long getChannelExpiredTimeout() { return channelExpiredTimeout; }
+    public void setChannelExpiredTimeout(long v) { this.channelExpiredTimeout = v; }
+    public boolean isRejectTransactionMessage() { return rejectTransactionMessage; }
+    public void setRejectTransactionMessage(boolean v) { this.rejectTransactionMessage = v; }
+    public boolean isEnablePropertyFilter() { return enablePropertyFilter; }
+    public void setEnablePropertyFilter(boolean v) { this.enablePropertyFilter = v; }
+    public boolean isTransferMsgByHeap() { return transferMsgByHeap; }
+    public void setTransferMsgByHeap(boolean v) { this.transferMsgByHeap = v; }
+    public long getWaitTimeMillsInSendQueue() { return waitTimeMillsInSendQueue; }
+    public void setWaitTimeMillsInSendQueue(long v) { this.waitTimeMillsInSendQueue = v; }
+    public boolean isBrokerFastFailureEnable() { return brokerFastFailureEnable; }
+    public void setBrokerFastFailureEnable(boolean v) { this.brokerFastFailureEnable = v; }
+    public String getRocketmqHome() { return rocketmqHome; }
+    public void setRocketmqHome(String v) { this.rocketmqHome = v; }
+    public String getBrokerConfigPath() { return brokerConfigPath; }
+    public void setBrokerConfigPath(String v) { this.brokerConfigPath = v; }
+
+    /** The address clients and nameservers use: {@code brokerIP1:listenPort}. */
+    public String brokerAddr() {
+        return brokerIP1 + ":" + listenPort;
+    }
+
+    public boolean isMaster() {
+        return brokerId == 0;
+    }
+
+}

@@ -1,0 +1,92 @@
+package io.rocketcluster.broker.processor;
+
+import io.netty.channel.Channel;
+import io.rocketcluster.broker.BrokerController;
+import io.rocketcluster.broker.client.ClientChannelInfo;
+import io.rocketcluster.broker.topic.TopicValidator;
+import io.rocketcluster.remoting.data.ConsumerData;
+import io.rocketcluster.remoting.data.HeartbeatData;
+import io.rocketcluster.remoting.data.Json;
+import io.rocketcluster.remoting.data.ProducerData;
+import io.rocketcluster.remoting.data.SubscriptionData;
+import io.rocketcluster.remoting.data.SubscriptionGroupConfig;
+import io.rocketcluster.remoting.netty.RequestProcessor;
+import io.rocketcluster.remoting.protocol.RemotingCommand;
+import io.rocketcluster.remoting.protocol.RequestCode;
+import io.rocketcluster.remoting.protocol.ResponseCode;
+
+/** HEART_BEAT, UNREGISTER_CLIENT and CHECK_CLIENT_CONFIG (protocol.md §3.4, §8.1). */
+public final class ClientManageProcessor implements RequestProcessor {
+    private final BrokerController broker;
+
+    public ClientManageProcessor(BrokerController broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public RemotingCommand process(Channel channel, RemotingCommand request) {
+        return switch (request.code()) {
+            case RequestCode.HEART_BEAT -> heartbeat(channel, request);
+            case RequestCode.UNREGISTER_CLIENT -> unregister(channel, request);
+            case RequestCode.CHECK_CLIENT_CONFIG -> checkClientConfig(request);
+            default -> throw new IllegalArgumentException("unexpected code " + request.code());
+        };
+    }
+
+    private RemotingCommand heartbeat(Channel channel, RemotingCommand request) {
+        HeartbeatData hb = Json.decode(request.body(), HeartbeatData.class);
+        ClientChannelInfo client = new ClientChannelInfo(channel, hb.clientID, request.language(), request.version(),
+                System.currentTimeMillis());
+        for (ConsumerData c : hb.consumerDataSet) {
+            SubscriptionGroupConfig group = broker.groups().findOrCreate(c.groupName);
+            boolean notify = broker.brokerConfig().isNotifyConsumerIdsChangedEnable();
+            if (group != null) {
+                notify &= group.notifyConsumerIdsChangedEnable;
+                if (group.retryQueueNums > 0) {
+                    broker.topics().createRetryTopic(TopicValidator.retryTopic(c.groupName), group.retryQueueNums);
+                }
+            }
+            broker.consumers().register(client, c, notify);
+        }
+        for (ProducerData p : hb.producerDataSet) {
+            broker.producers().register(p.groupName, client);
+        }
+        return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+    }
+
+    private RemotingCommand unregister(Channel channel, RemotingCommand request) {
+        String producerGroup = request.get("producerGroup");
+        String consumerGroup = request.get("consumerGroup");
+        if (producerGroup != null) {
+            broker.producers().unregister(producerGroup, channel);
+        }
+        if (consumerGroup != null) {
+            SubscriptionGroupConfig group = broker.groups().findOrCreate(consumerGroup);
+            boolean notify = broker.brokerConfig().isNotifyConsumerIdsChangedEnable()
+                    && (group == null || group.notifyConsumerIdsChangedEnable);
+            broker.consumers().unregister(consumerGroup, channel, notify);
+        }
+        return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+    }
+
+    private RemotingCommand checkClientConfig(RemotingCommand request) {
+        CheckClientConfigBody body = Json.decode(request.body(), CheckClientConfigBody.class);
+        SubscriptionData sub = body.subscriptionData;
+        if (sub != null && !sub.isTagType()) {
+            if (!broker.brokerConfig().isEnablePropertyFilter()) {
+                return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
+                        "The broker does not support consumer to filter message by " + sub.expressionType);
+            }
+            return RemotingCommand.responseTo(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+                    "SQL92 filtering is not available on this broker yet");
+        }
+        return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+    }
+
+    /** CHECK_CLIENT_CONFIG request body. */
+    public static class CheckClientConfigBody {
+        public String clientId;
+        public String group;
+        public SubscriptionData subscriptionData;
+    }
+}

@@ -1,0 +1,118 @@
+package io.rocketcluster.broker.registry;
+
+import io.rocketcluster.broker.config.BrokerConfig;
+import io.rocketcluster.remoting.data.Json;
+import io.rocketcluster.remoting.data.RegisterBrokerBody;
+import io.rocketcluster.remoting.data.TopicConfigSerializeWrapper;
+import io.rocketcluster.remoting.netty.NettyRemotingClient;
+import io.rocketcluster.remoting.protocol.RemotingCommand;
+import io.rocketcluster.remoting.protocol.RequestCode;
+import io.rocketcluster.remoting.protocol.ResponseCode;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.zip.CRC32;
+
+/**
+ * Registers the broker with every nameserver in {@code namesrvAddr} in parallel (REGISTER_BROKER)
+ * and unregisters at shutdown. A slave learns its master's addresses from the responses.
+ * Thread-safe.
+ */
+public final class NameServerRegistrar {
+    private static final Logger LOG = LogManager.getLogger(NameServerRegistrar.class);
+
+    /** What a nameserver answered to a slave: the master's HA and client addresses. */
+    public record MasterInfo(String haServerAddr, String masterAddr) {
+    }
+
+    private final BrokerConfig config;
+    private final String haServerAddr;
+    private final NettyRemotingClient client;
+    private final Supplier<TopicConfigSerializeWrapper> topics;
+    private final Consumer<MasterInfo> masterListener;
+
+    public NameServerRegistrar(BrokerConfig config, String haServerAddr, NettyRemotingClient client,
+                               Supplier<TopicConfigSerializeWrapper> topics, Consumer<MasterInfo> masterListener) {
+        this.config = config;
+        this.haServerAddr = haServerAddr;
+        this.client = client;
+        this.topics = topics;
+        this.masterListener = masterListener;
+    }
+
+    public List<String> nameServers() {
+        String addr = config.getNamesrvAddr();
+        if (addr == null || addr.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(addr.split(";")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Registers with all nameservers; completes when every one has answered or failed. */
+    public CompletableFuture<Integer> registerAll() {
+        byte[] body = Json.encode(registerBody());
+        List<CompletableFuture<Boolean>> calls = new ArrayList<>();
+        for (String ns : nameServers()) {
+            RemotingCommand req = RemotingCommand.request(RequestCode.REGISTER_BROKER)
+                    .put("brokerName", config.getBrokerName())
+                    .put("brokerAddr", config.brokerAddr())
+                    .put("clusterName", config.getBrokerClusterName())
+                    .put("haServerAddr", haServerAddr)
+                    .put("brokerId", config.getBrokerId())
+                    .put("compressed", false)
+                    .put("bodyCrc32", crc32(body))
+                    .body(body);
+            calls.add(client.invokeAsync(ns, req, config.getRegisterBrokerTimeoutMills()).handle((resp, err) -> {
+                if (err != null) {
+                    LOG.warn("register with nameserver {} failed: {}", ns, err.getMessage());
+                    return false;
+                }
+                if (resp.code() != ResponseCode.SUCCESS) {
+                    LOG.warn("nameserver {} refused registration: {} {}", ns, resp.code(), resp.remark());
+                    return false;
+                }
+                String master = resp.get("masterAddr");
+                if (master != null && masterListener != null) {
+                    masterListener.accept(new MasterInfo(resp.get("haServerAddr"), master));
+                }
+                return true;
+            }));
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+                .thenApply(v -> (int) calls.stream().filter(CompletableFuture::join).count());
+    }
+
+    public void unregisterAll() {
+        for (String ns : nameServers()) {
+            RemotingCommand req = RemotingCommand.request(RequestCode.UNREGISTER_BROKER)
+                    .put("brokerName", config.getBrokerName())
+                    .put("brokerAddr", config.brokerAddr())
+                    .put("clusterName", config.getBrokerClusterName())
+                    .put("brokerId", config.getBrokerId());
+            try {
+                client.invokeSync(ns, req, 3000);
+                LOG.info("unregistered from nameserver {}", ns);
+            } catch (Exception e) {
+                LOG.warn("unregister from nameserver {} failed: {}", ns, e.getMessage());
+            }
+        }
+    }
+
+    private RegisterBrokerBody registerBody() {
+        RegisterBrokerBody b = new RegisterBrokerBody();
+        b.topicConfigSerializeWrapper = topics.get();
+        return b;
+    }
+
+    private static int crc32(byte[] body) {
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        return (int) (crc.getValue() & 0x7FFFFFFF);
+    }
+}

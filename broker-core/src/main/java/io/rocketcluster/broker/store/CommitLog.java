@@ -1,0 +1,262 @@
+package io.rocketcluster.broker.store;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * The commitlog: every message of every topic, appended in RocketMQ's record format to a
+ * {@link MappedFileQueue} under {@code storePathCommitLog}. A record that does not fit the rest of a
+ * file is preceded by an 8-byte blank marker and goes to the next file.
+ *
+ * <p>Appends are serialised by a lock that also assigns queue offsets, physical offsets and store
+ * timestamps; reads of published bytes need no lock.
+ */
+public final class CommitLog {
+    private static final Logger LOG = LogManager.getLogger(CommitLog.class);
+
+    private final MappedFileQueue files;
+    private final LongSupplier clock;
+    private final ReentrantLock putLock = new ReentrantLock();
+    /** Next queue offset per {@code topic-queueId}; guarded by putLock. */
+    private final Map<String, Long> queueOffsets = new HashMap<>();
+
+    public CommitLog(Path dir, int fileSize, LongSupplier clock) {
+        this.files = new MappedFileQueue(dir, fileSize);
+        this.clock = clock;
+    }
+
+    MappedFileQueue files() {
+        return files;
+    }
+
+    public void load() {
+        files.load();
+    }
+
+    public long minOffset() {
+        return files.minOffset();
+    }
+
+    public long maxOffset() {
+        return files.maxOffset();
+    }
+
+    public int fileSize() {
+        return files.fileSize();
+    }
+
+    /** Appends one message; the caller has validated it. */
+    public PutResult append(MessageToStore m) {
+        ByteBuffer record = MessageRecord.encode(m);
+        boolean consumable = isConsumable(m.sysFlag);
+        putLock.lock();
+        try {
+            String key = m.topic + "-" + m.queueId;
+            long queueOffset = consumable ? queueOffsets.getOrDefault(key, 0L) : 0L;
+            MappedFile file = fileWithRoom(record.remaining());
+            long phys = file.fileFromOffset() + file.wrotePosition();
+            long now = clock.getAsLong();
+            MessageRecord.patch(record, queueOffset, phys, now);
+            int size = record.remaining();
+            file.append(record);
+            if (consumable) {
+                queueOffsets.put(key, queueOffset + 1);
+            }
+            return new PutResult(PutStatus.PUT_OK, phys, size, MessageRecord.offsetMsgId(m.storeHost, phys),
+                    queueOffset, 1, now);
+        } finally {
+            putLock.unlock();
+        }
+    }
+
+    /** Appends messages of one queue contiguously, in one file, with consecutive queue offsets. */
+    public PutResult appendBatch(List<MessageToStore> batch) {
+        ByteBuffer[] records = new ByteBuffer[batch.size()];
+        int total = 0;
+        for (int i = 0; i < records.length; i++) {
+            records[i] = MessageRecord.encode(batch.get(i));
+            total += records[i].remaining();
+        }
+        MessageToStore firstMsg = batch.get(0);
+        InetSocketAddress storeHost = firstMsg.storeHost;
+        putLock.lock();
+        try {
+            String key = firstMsg.topic + "-" + firstMsg.queueId;
+            long firstQueueOffset = queueOffsets.getOrDefault(key, 0L);
+            MappedFile file = fileWithRoom(total);
+            long firstPhys = file.fileFromOffset() + file.wrotePosition();
+            long now = clock.getAsLong();
+            StringBuilder ids = new StringBuilder();
+            long phys = firstPhys;
+            for (int i = 0; i < records.length; i++) {
+                MessageRecord.patch(records[i], firstQueueOffset + i, phys, now);
+                if (i > 0) {
+                    ids.append(',');
+                }
+                ids.append(MessageRecord.offsetMsgId(storeHost, phys));
+                phys += records[i].remaining();
+                file.append(records[i]);
+            }
+            queueOffsets.put(key, firstQueueOffset + records.length);
+            return new PutResult(PutStatus.PUT_OK, firstPhys, total, ids.toString(), firstQueueOffset,
+                    records.length, now);
+        } finally {
+            putLock.unlock();
+        }
+    }
+
+    private MappedFile fileWithRoom(int size) {
+        if (size + MessageRecord.BLANK_MARKER_SIZE > files.fileSize()) {
+            throw new IllegalArgumentException("record of " + size + " bytes exceeds the commitlog file size");
+        }
+        MappedFile file = files.lastForWrite(0);
+        if (size + MessageRecord.BLANK_MARKER_SIZE > file.remaining()) {
+            int remaining = file.remaining();
+            if (remaining >= MessageRecord.BLANK_MARKER_SIZE) {
+                ByteBuffer blank = ByteBuffer.allocate(MessageRecord.BLANK_MARKER_SIZE);
+                blank.putInt(remaining).putInt(MessageRecord.MAGIC_BLANK).flip();
+                file.append(blank);
+            }
+            file.markFull();
+            file = files.lastForWrite(0);
+        }
+        return file;
+    }
+
+    static boolean isConsumable(int sysFlag) {
+        int tx = sysFlag & MessageRecord.SYSFLAG_TRANSACTION_MASK;
+        return tx == 0 || tx == MessageRecord.SYSFLAG_TRANSACTION_COMMIT;
+    }
+
+    /** Bytes {@code [offset, offset+size)}, or null if not (or no longer) in the log. */
+    public ByteBuffer read(long offset, int size) {
+        MappedFile f = files.find(offset);
+        if (f == null) {
+            return null;
+        }
+        int pos = (int) (offset - f.fileFromOffset());
+        if (pos + size > f.wrotePosition()) {
+            return null;
+        }
+        return f.slice(pos, size);
+    }
+
+    /** The whole record starting at {@code offset}, or null. */
+    public ByteBuffer readRecord(long offset) {
+        MappedFile f = files.find(offset);
+        if (f == null) {
+            return null;
+        }
+        int pos = (int) (offset - f.fileFromOffset());
+        if (pos + MessageRecord.BLANK_MARKER_SIZE > f.wrotePosition()) {
+            return null;
+        }
+        ByteBuffer head = f.slice(pos, MessageRecord.BLANK_MARKER_SIZE);
+        if (head.getInt(MessageRecord.MAGIC) != MessageRecord.MAGIC_MESSAGE) {
+            return null;
+        }
+        return read(offset, head.getInt(0));
+    }
+
+    /**
+     * Reads the record at {@code offset} for dispatch. Returns BLANK at an end-of-file marker,
+     * INVALID when nothing valid is published there (yet).
+     */
+    StoredRecord parseAt(long offset, boolean checkCrc) {
+        MappedFile f = files.find(offset);
+        if (f == null) {
+            return StoredRecord.INVALID;
+        }
+        int pos = (int) (offset - f.fileFromOffset());
+        int limit = f.wrotePosition();
+        if (pos >= limit) {
+            return StoredRecord.INVALID;
+        }
+        return StoredRecord.parse(f.slice(0, f.fileSize()), pos, limit, checkCrc);
+    }
+
+    /** Offset of the file after the one holding {@code offset}. */
+    long nextFileOffset(long offset) {
+        return offset - (offset % files.fileSize()) + files.fileSize();
+    }
+
+    /**
+     * Finds the end of valid data scanning from the start of the file holding {@code scanFrom}
+     * (or the first file), then truncates everything after it. Returns the valid end offset.
+     */
+    public long recover(long scanFrom, boolean checkCrc) {
+        if (files.isEmpty()) {
+            return 0;
+        }
+        long from = Math.max(files.minOffset(), scanFrom - (scanFrom % files.fileSize()));
+        if (files.find(from) == null) {
+            from = files.last().fileFromOffset();
+        }
+        long offset = from;
+        int records = 0;
+        while (true) {
+            StoredRecord r = parseAt(offset, checkCrc);
+            if (r == StoredRecord.BLANK) {
+                long next = nextFileOffset(offset);
+                if (files.find(next) == null) {
+                    break;
+                }
+                offset = next;
+            } else if (r.isMessage() && r.physicalOffset() == offset) {
+                offset += r.size();
+                records++;
+            } else {
+                break;
+            }
+        }
+        long before = files.maxOffset();
+        files.truncate(offset);
+        MappedFile f = files.find(offset);
+        if (f == null && !files.isEmpty() && files.last().fileFromOffset() + files.fileSize() == offset) {
+            files.last().markFull();
+        }
+        if (before != offset) {
+            LOG.info("commitlog recovered: scanned {} records from {}, valid end {}, dropped {} bytes after it",
+                    records, from, offset, before - offset);
+        }
+        return offset;
+    }
+
+    /** Rebuilds the next queue offsets from the consume queues after recovery. */
+    void setQueueOffsets(Map<String, Long> offsets) {
+        putLock.lock();
+        try {
+            queueOffsets.clear();
+            queueOffsets.putAll(offsets);
+        } finally {
+            putLock.unlock();
+        }
+    }
+
+    void removeQueueOffsets(String topic) {
+        putLock.lock();
+        try {
+            queueOffsets.keySet().removeIf(k -> k.startsWith(topic + "-")
+                    && k.substring(topic.length() + 1).chars().allMatch(Character::isDigit));
+        } finally {
+            putLock.unlock();
+        }
+    }
+
+    public long flush(int leastPages) {
+        return files.flush(leastPages);
+    }
+
+    public void close() {
+        files.close();
+    }
+}

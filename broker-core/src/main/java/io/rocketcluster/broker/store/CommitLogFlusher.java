@@ -1,0 +1,134 @@
+package io.rocketcluster.broker.store;
+
+import io.rocketcluster.broker.config.FlushDiskType;
+import io.rocketcluster.broker.config.MessageStoreConfig;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Forces the commitlog to disk. ASYNC_FLUSH: every {@code flushIntervalCommitLog} ms once
+ * {@code flushCommitLogLeastPages} pages are dirty (all pages every
+ * {@code flushCommitLogThoroughInterval}). SYNC_FLUSH: group commit — waiting appends are collected,
+ * one force covers them all, and each waiter completes once the flushed offset passes its end.
+ */
+final class CommitLogFlusher implements Runnable {
+    private static final Logger LOG = LogManager.getLogger(CommitLogFlusher.class);
+
+    private record Waiter(long offset, CompletableFuture<Boolean> done) {
+    }
+
+    private final CommitLog commitLog;
+    private final MessageStoreConfig config;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition hasWaiters = lock.newCondition();
+    private List<Waiter> waiters = new ArrayList<>();
+    private volatile long flushedOffset;
+    private volatile boolean stopped;
+    private long lastThoroughFlush = System.currentTimeMillis();
+
+    CommitLogFlusher(CommitLog commitLog, MessageStoreConfig config) {
+        this.commitLog = commitLog;
+        this.config = config;
+    }
+
+    long flushedOffset() {
+        return flushedOffset;
+    }
+
+    void setFlushedOffset(long offset) {
+        flushedOffset = offset;
+    }
+
+    /** Completes with true once {@code offset} is on disk, false after {@code syncFlushTimeout}. */
+    CompletableFuture<Boolean> awaitFlush(long offset) {
+        if (flushedOffset >= offset) {
+            return CompletableFuture.completedFuture(true);
+        }
+        CompletableFuture<Boolean> f = new CompletableFuture<>();
+        lock.lock();
+        try {
+            waiters.add(new Waiter(offset, f));
+            hasWaiters.signal();
+        } finally {
+            lock.unlock();
+        }
+        return f.completeOnTimeout(false, config.getSyncFlushTimeout(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void run() {
+        boolean sync = config.getFlushDiskType() == FlushDiskType.SYNC_FLUSH;
+        while (!stopped) {
+            try {
+                if (sync) {
+                    groupCommit();
+                } else {
+                    periodicFlush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("commitlog flush failed", e);
+            }
+        }
+    }
+
+    private void groupCommit() throws InterruptedException {
+        List<Waiter> batch;
+        lock.lock();
+        try {
+            if (waiters.isEmpty()) {
+                hasWaiters.await(10, TimeUnit.MILLISECONDS);
+            }
+            batch = waiters;
+            waiters = new ArrayList<>();
+        } finally {
+            lock.unlock();
+        }
+        flushedOffset = commitLog.flush(0);
+        for (Waiter w : batch) {
+            if (w.offset <= flushedOffset) {
+                w.done.complete(true);
+            } else {
+                lock.lock();
+                try {
+                    waiters.add(w);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    private void periodicFlush() throws InterruptedException {
+        Thread.sleep(config.getFlushIntervalCommitLog());
+        long now = System.currentTimeMillis();
+        int least = config.getFlushCommitLogLeastPages();
+        if (now - lastThoroughFlush >= config.getFlushCommitLogThoroughInterval()) {
+            least = 0;
+            lastThoroughFlush = now;
+        }
+        flushedOffset = commitLog.flush(least);
+    }
+
+    /** Stops the thread and flushes everything. */
+    void stop() {
+        stopped = true;
+        flushedOffset = commitLog.flush(0);
+        lock.lock();
+        try {
+            waiters.forEach(w -> w.done.complete(w.offset <= flushedOffset));
+            waiters.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

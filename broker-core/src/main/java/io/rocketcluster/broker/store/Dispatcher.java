@@ -1,0 +1,112 @@
+package io.rocketcluster.broker.store;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Builds consume queues from the commitlog: reads each published record after
+ * {@link #dispatchedOffset()} and writes its consume-queue entry. The commitlog is the only source of
+ * truth, so a slave's replicated commitlog is dispatched exactly like a master's own appends.
+ * One thread; {@link #wakeup()} after an append avoids waiting for the next poll.
+ */
+final class Dispatcher implements Runnable {
+    private static final Logger LOG = LogManager.getLogger(Dispatcher.class);
+
+    private final CommitLog commitLog;
+    private final ConsumeQueueStore queues;
+    private final List<ArrivalListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile long dispatchedOffset;
+    private volatile boolean stopped;
+    private volatile Thread thread;
+
+    Dispatcher(CommitLog commitLog, ConsumeQueueStore queues) {
+        this.commitLog = commitLog;
+        this.queues = queues;
+    }
+
+    void addListener(ArrivalListener l) {
+        listeners.add(l);
+    }
+
+    long dispatchedOffset() {
+        return dispatchedOffset;
+    }
+
+    void setDispatchedOffset(long offset) {
+        this.dispatchedOffset = offset;
+    }
+
+    /** Dispatches everything published so far in the calling thread (start-up). */
+    int catchUp() {
+        int n = 0;
+        while (dispatchOne(false)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Dispatches one record (or skips one file tail); false when nothing new is published. */
+    private boolean dispatchOne(boolean notify) {
+        long offset = dispatchedOffset;
+        if (offset >= commitLog.maxOffset()) {
+            return false;
+        }
+        StoredRecord r = commitLog.parseAt(offset, false);
+        if (r == StoredRecord.BLANK) {
+            dispatchedOffset = commitLog.nextFileOffset(offset);
+            return true;
+        }
+        if (!r.isMessage() || r.physicalOffset() != offset) {
+            if (commitLog.files().find(offset) == null && offset < commitLog.minOffset()) {
+                LOG.warn("dispatch offset {} is below the commitlog min offset; skipping to {}", offset,
+                        commitLog.minOffset());
+                dispatchedOffset = commitLog.minOffset();
+                return true;
+            }
+            return false;
+        }
+        if (r.isConsumable()) {
+            long tags = r.tagsCode();
+            queues.get(r.topic(), r.queueId()).put(r.queueOffset(), offset, r.size(), tags);
+            if (notify) {
+                for (ArrivalListener l : listeners) {
+                    l.arrived(r.topic(), r.queueId(), r.queueOffset() + 1, tags);
+                }
+            }
+        }
+        dispatchedOffset = offset + r.size();
+        return true;
+    }
+
+    void wakeup() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        while (!stopped) {
+            try {
+                if (!dispatchOne(true)) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+            } catch (RuntimeException e) {
+                LOG.error("dispatch at offset {} failed", dispatchedOffset, e);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        wakeup();
+    }
+}

@@ -1,0 +1,158 @@
+package io.rocketcluster.broker.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/**
+ * A log stored as a directory of equally sized {@link MappedFile}s with contiguous offsets: file k
+ * starts at {@code k * fileSize}. Appends go to the last file; lookups by log offset find the file.
+ * Reads are thread-safe; structural changes (roll, truncate, delete) are made by the single writer.
+ */
+public final class MappedFileQueue {
+    private final Path dir;
+    private final int fileSize;
+    private final List<MappedFile> files = new CopyOnWriteArrayList<>();
+
+    public MappedFileQueue(Path dir, int fileSize) {
+        this.dir = dir;
+        this.fileSize = fileSize;
+    }
+
+    /** Maps the existing files, each assumed full; recovery then fixes the last positions. */
+    public void load() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().matches("\\d{20}")).sorted().forEach(paths::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        for (Path p : paths) {
+            try {
+                if (Files.size(p) != fileSize) {
+                    throw new IllegalStateException(p + " has " + Files.size(p) + " bytes, expected "
+                            + fileSize + " (was mappedFileSize changed?)");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            MappedFile f = new MappedFile(p, fileSize);
+            f.setPositions(fileSize);
+            files.add(f);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public int fileSize() {
+        return fileSize;
+    }
+
+    public List<MappedFile> files() {
+        return files;
+    }
+
+    public boolean isEmpty() {
+        return files.isEmpty();
+    }
+
+    public MappedFile first() {
+        return files.isEmpty() ? null : files.get(0);
+    }
+
+    public MappedFile last() {
+        return files.isEmpty() ? null : files.get(files.size() - 1);
+    }
+
+    /** The file to append to, creating the next one when the last is full (or the first at {@code startOffset}). */
+    public MappedFile lastForWrite(long startOffset) {
+        MappedFile last = last();
+        if (last != null && !last.isFull()) {
+            return last;
+        }
+        long from = last == null ? startOffset - (startOffset % fileSize) : last.fileFromOffset() + fileSize;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        MappedFile f = new MappedFile(dir.resolve(MappedFile.fileName(from)), fileSize);
+        files.add(f);
+        return f;
+    }
+
+    /** The file holding log offset {@code offset}, or null. */
+    public MappedFile find(long offset) {
+        MappedFile first = first();
+        if (first == null || offset < first.fileFromOffset()) {
+            return null;
+        }
+        int index = (int) ((offset - first.fileFromOffset()) / fileSize);
+        if (index >= files.size()) {
+            return null;
+        }
+        MappedFile f = files.get(index);
+        return offset < f.fileFromOffset() + fileSize ? f : null;
+    }
+
+    public long minOffset() {
+        MappedFile first = first();
+        return first == null ? 0 : first.fileFromOffset();
+    }
+
+    /** Offset just past the last written byte. */
+    public long maxOffset() {
+        MappedFile last = last();
+        return last == null ? 0 : last.fileFromOffset() + last.wrotePosition();
+    }
+
+    public long flush(int leastPages) {
+        MappedFile last = last();
+        long flushedTo = 0;
+        for (MappedFile f : files) {
+            if (f.flushedPosition() < f.wrotePosition()) {
+                f.flush(f == last ? leastPages : 0);
+            }
+            flushedTo = f.fileFromOffset() + f.flushedPosition();
+        }
+        return flushedTo;
+    }
+
+    /** Cuts the log at {@code offset}: later files are deleted, the file holding it is truncated. */
+    public void truncate(long offset) {
+        for (MappedFile f : new ArrayList<>(files)) {
+            if (f.fileFromOffset() > offset) {
+                files.remove(f);
+                f.close(true);
+            } else if (offset < f.fileFromOffset() + fileSize) {
+                f.truncate((int) (offset - f.fileFromOffset()));
+            }
+        }
+    }
+
+    /** Deletes the first file (retention). */
+    public void deleteFirst() {
+        MappedFile f = first();
+        if (f != null) {
+            files.remove(f);
+            f.close(true);
+        }
+    }
+
+    public void close() {
+        for (MappedFile f : files) {
+            f.close(false);
+        }
+        files.clear();
+    }
+}

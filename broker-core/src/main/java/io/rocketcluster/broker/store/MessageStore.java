@@ -1,0 +1,412 @@
+package io.rocketcluster.broker.store;
+
+import io.rocketcluster.broker.config.BrokerRole;
+import io.rocketcluster.broker.config.FlushDiskType;
+import io.rocketcluster.broker.config.MessageStoreConfig;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The broker's store: commitlog, consume queues and checkpoint under {@code storePathRootDir}, in
+ * RocketMQ 4.x's layout (protocol.md §5). Owns the dispatcher and flush threads and performs
+ * recovery at start: after a clean stop the {@code abort} marker is absent; after a crash the torn
+ * commitlog tail is truncated and consume queues are rebuilt from the last checkpoint.
+ *
+ * <p>Thread-safe.
+ */
+public final class MessageStore {
+    private static final Logger LOG = LogManager.getLogger(MessageStore.class);
+
+    private static final long PHYSICAL_MEMORY = physicalMemory();
+    private final MessageStoreConfig config;
+    private final LongSupplier clock;
+    private final Path root;
+    private final CommitLog commitLog;
+    private final ConsumeQueueStore queues;
+    private final Dispatcher dispatcher;
+    private final CommitLogFlusher flusher;
+    private final ScheduledExecutorService scheduler;
+    private StoreCheckpoint checkpoint;
+    private FileChannel lockChannel;
+    private FileLock fileLock;
+    private Thread dispatchThread;
+    private Thread flushThread;
+    private volatile boolean running;
+    private volatile boolean recoveredFromCrash;
+
+    public MessageStore(MessageStoreConfig config, LongSupplier clock) {
+        this.config = config;
+        this.clock = clock;
+        this.root = Path.of(config.getStorePathRootDir());
+        this.commitLog = new CommitLog(Path.of(config.commitLogDir()), config.getMappedFileSizeCommitLog(), clock);
+        this.queues = new ConsumeQueueStore(root.resolve("consumequeue"), config.getMappedFileSizeConsumeQueue());
+        this.dispatcher = new Dispatcher(commitLog, queues);
+        this.flusher = new CommitLogFlusher(commitLog, config);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "store-consumequeue-flush");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Locks the store directory, recovers it and starts the store threads. */
+    public void start() {
+        try {
+            Files.createDirectories(root);
+            Files.createDirectories(Path.of(config.commitLogDir()));
+            lockChannel = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            fileLock = lockChannel.tryLock();
+            if (fileLock == null) {
+                throw new IllegalStateException("store " + root + " is in use by another broker (lock file held)");
+            }
+            lockChannel.write(ByteBuffer.wrap("lock".getBytes(StandardCharsets.UTF_8)), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open store " + root, e);
+        }
+        Path abort = root.resolve("abort");
+        recoveredFromCrash = Files.exists(abort);
+        checkpoint = new StoreCheckpoint(root.resolve("checkpoint"));
+        commitLog.load();
+        queues.load();
+        recover();
+        try {
+            Files.writeString(abort, "");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + abort, e);
+        }
+        running = true;
+        dispatchThread = new Thread(dispatcher, "store-dispatch");
+        dispatchThread.setDaemon(true);
+        dispatchThread.start();
+        flushThread = new Thread(flusher, "store-commitlog-flush");
+        flushThread.setDaemon(true);
+        flushThread.start();
+        scheduler.scheduleWithFixedDelay(this::flushConsumeQueues, config.getFlushIntervalConsumeQueue(),
+                config.getFlushIntervalConsumeQueue(), TimeUnit.MILLISECONDS);
+    }
+
+    private void recover() {
+        long dispatchFrom = Math.min(checkpoint.dispatchedOffset(), commitLog.maxOffset());
+        if (!recoveredFromCrash && commitLog.files().last() != null) {
+            // clean stop: only the tail file can hold unfinished data
+            dispatchFrom = Math.min(dispatchFrom, commitLog.files().last().fileFromOffset());
+        }
+        dispatchFrom = Math.max(dispatchFrom, commitLog.minOffset());
+        long validEnd = commitLog.recover(dispatchFrom, config.isCheckCRCOnRecover());
+        queues.truncateAfter(validEnd);
+        dispatcher.setDispatchedOffset(Math.min(dispatchFrom, validEnd));
+        int redispatched = dispatcher.catchUp();
+        commitLog.setQueueOffsets(queues.nextOffsets());
+        flusher.setFlushedOffset(validEnd);
+        LOG.info("store {} recovered ({}): commitlog [{}, {}), {} records re-dispatched from {}",
+                root, recoveredFromCrash ? "after a crash" : "after a clean stop", commitLog.minOffset(),
+                validEnd, redispatched, dispatchFrom);
+    }
+
+    /** Whether the last stop was a crash (the abort marker was present at start). */
+    public boolean recoveredFromCrash() {
+        return recoveredFromCrash;
+    }
+
+    private void flushConsumeQueues() {
+        try {
+            long dispatched = dispatcher.dispatchedOffset();
+            long flushed = Math.min(dispatched, flusher.flushedOffset());
+            queues.flush(config.getFlushConsumeQueueLeastPages());
+            long now = clock.getAsLong();
+            checkpoint.update(now, now, flushed);
+        } catch (RuntimeException e) {
+            LOG.error("consume queue flush failed", e);
+        }
+    }
+
+    public void addArrivalListener(ArrivalListener l) {
+        dispatcher.addListener(l);
+    }
+
+    public MessageStoreConfig config() {
+        return config;
+    }
+
+    /** Appends one message; completes once it is as durable as the flush mode promises. */
+    public CompletableFuture<PutResult> put(MessageToStore m, boolean waitForFlush) {
+        PutStatus refused = checkWritable();
+        if (refused != null) {
+            return CompletableFuture.completedFuture(PutResult.failed(refused));
+        }
+        return afterAppend(commitLog.append(m), waitForFlush);
+    }
+
+    /** Appends a batch of messages of one queue; same durability as {@link #put}. */
+    public CompletableFuture<PutResult> putBatch(List<MessageToStore> batch, boolean waitForFlush) {
+        PutStatus refused = checkWritable();
+        if (refused != null) {
+            return CompletableFuture.completedFuture(PutResult.failed(refused));
+        }
+        return afterAppend(commitLog.appendBatch(batch), waitForFlush);
+    }
+
+    private PutStatus checkWritable() {
+        if (!running) {
+            return PutStatus.SERVICE_NOT_AVAILABLE;
+        }
+        if (config.getBrokerRole() == BrokerRole.SLAVE) {
+            return PutStatus.SERVICE_NOT_AVAILABLE;
+        }
+        return null;
+    }
+
+    private CompletableFuture<PutResult> afterAppend(PutResult r, boolean waitForFlush) {
+        dispatcher.wakeup();
+        if (config.getFlushDiskType() == FlushDiskType.SYNC_FLUSH && waitForFlush) {
+            return flusher.awaitFlush(r.wroteOffset() + r.wroteBytes())
+                    .thenApply(ok -> ok ? r : r.withStatus(PutStatus.FLUSH_DISK_TIMEOUT));
+        }
+        return CompletableFuture.completedFuture(r);
+    }
+
+    /**
+     * Reads up to {@code maxMsgNums} messages of a queue from {@code offset} that pass the filter,
+     * with RocketMQ's scan and transfer limits (protocol.md §8.5).
+     */
+    public GetResult get(String topic, int queueId, long offset, int maxMsgNums, MessageFilter filter) {
+        ConsumeQueue cq = queues.find(topic, queueId);
+        if (cq == null) {
+            return empty(GetStatus.NO_MATCHED_LOGIC_QUEUE, 0, 0, 0);
+        }
+        long min = cq.minOffset();
+        long max = cq.maxOffset();
+        if (max == 0) {
+            return empty(GetStatus.NO_MESSAGE_IN_QUEUE, 0, min, max);
+        }
+        if (offset < min) {
+            return empty(GetStatus.OFFSET_TOO_SMALL, min, min, max);
+        }
+        if (offset == max) {
+            return empty(GetStatus.OFFSET_OVERFLOW_ONE, offset, min, max);
+        }
+        if (offset > max) {
+            return empty(GetStatus.OFFSET_OVERFLOW_BADLY, max, min, max);
+        }
+        int maxScanEntries = Math.max(16000, maxMsgNums * ConsumeQueue.ENTRY_SIZE) / ConsumeQueue.ENTRY_SIZE;
+        ByteBuffer entries = cq.entries(offset, maxScanEntries);
+        if (entries == null) {
+            return empty(GetStatus.OFFSET_FOUND_NULL, cq.nextFileStart(offset), min, max);
+        }
+        long commitLogMax = commitLog.maxOffset();
+        long memoryBudget = PHYSICAL_MEMORY * config.getAccessMessageInMemoryMaxRatio() / 100;
+        List<ByteBuffer> records = new ArrayList<>();
+        int totalBytes = 0;
+        int scanned = 0;
+        boolean removed = false;
+        long lastPhys = -1;
+        int n = entries.remaining() / ConsumeQueue.ENTRY_SIZE;
+        for (int i = 0; i < n; i++) {
+            int at = i * ConsumeQueue.ENTRY_SIZE;
+            long phys = entries.getLong(at);
+            int size = entries.getInt(at + 8);
+            long tagsCode = entries.getLong(at + 12);
+            scanned++;
+            lastPhys = phys;
+            boolean inMemory = commitLogMax - phys <= memoryBudget;
+            if (!records.isEmpty() && isFull(records.size(), totalBytes + size, inMemory)) {
+                scanned--;
+                break;
+            }
+            if (size == Integer.MAX_VALUE || !filter.matchesTagsCode(tagsCode)) {
+                continue;
+            }
+            ByteBuffer record = commitLog.read(phys, size);
+            if (record == null) {
+                removed = true;
+                continue;
+            }
+            if (!filter.matchesRecord(record)) {
+                continue;
+            }
+            records.add(record);
+            totalBytes += size;
+            if (records.size() >= maxMsgNums) {
+                break;
+            }
+        }
+        long next = offset + scanned;
+        GetStatus status = !records.isEmpty() ? GetStatus.FOUND
+                : removed ? GetStatus.MESSAGE_WAS_REMOVING : GetStatus.NO_MATCHED_MESSAGE;
+        boolean cold = lastPhys >= 0 && commitLogMax - lastPhys > memoryBudget;
+        return new GetResult(status, next, min, max, records, totalBytes, cold);
+    }
+
+    /** Transfer limits: hot data may fill a bigger response than data that must come from disk. */
+    private boolean isFull(int count, int bytesWithNext, boolean inMemory) {
+        if (inMemory) {
+            return bytesWithNext > config.getMaxTransferBytesOnMessageInMemory()
+                    || count >= config.getMaxTransferCountOnMessageInMemory();
+        }
+        return bytesWithNext > config.getMaxTransferBytesOnMessageInDisk()
+                || count >= config.getMaxTransferCountOnMessageInDisk();
+    }
+
+    private static long physicalMemory() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getTotalMemorySize();
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    private static GetResult empty(GetStatus status, long next, long min, long max) {
+        return new GetResult(status, next, min, max, List.of(), 0, false);
+    }
+
+    public long maxOffset(String topic, int queueId) {
+        ConsumeQueue cq = queues.find(topic, queueId);
+        return cq == null ? 0 : cq.maxOffset();
+    }
+
+    public long minOffset(String topic, int queueId) {
+        ConsumeQueue cq = queues.find(topic, queueId);
+        return cq == null ? 0 : cq.minOffset();
+    }
+
+    /** Store timestamp of the message at {@code queueOffset}, or -1. */
+    public long storeTime(String topic, int queueId, long queueOffset) {
+        ConsumeQueue cq = queues.find(topic, queueId);
+        if (cq == null) {
+            return -1;
+        }
+        ByteBuffer e = cq.entries(queueOffset, 1);
+        if (e == null) {
+            return -1;
+        }
+        ByteBuffer record = commitLog.read(e.getLong(0), e.getInt(8));
+        if (record == null) {
+            return -1;
+        }
+        return record.getLong(MessageRecord.storeTimestampOffset(record.getInt(MessageRecord.SYS_FLAG)));
+    }
+
+    /** Whether the queue's first message is no longer in the hot part of the commitlog. */
+    public boolean isColdFromStart(String topic, int queueId) {
+        ConsumeQueue cq = queues.find(topic, queueId);
+        if (cq == null || cq.maxOffset() == 0) {
+            return false;
+        }
+        ByteBuffer e = cq.entries(cq.minOffset(), 1);
+        long budget = PHYSICAL_MEMORY * config.getAccessMessageInMemoryMaxRatio() / 100;
+        return e != null && commitLog.maxOffset() - e.getLong(0) > budget;
+    }
+
+    public long earliestStoreTime(String topic, int queueId) {
+        return storeTime(topic, queueId, minOffset(topic, queueId));
+    }
+
+    /**
+     * The queue offset whose store time equals {@code timestamp}, else the nearer neighbour;
+     * binary search over the consume queue (protocol.md §3.4 SEARCH_OFFSET_BY_TIMESTAMP).
+     */
+    public long offsetByTime(String topic, int queueId, long timestamp) {
+        long lo = minOffset(topic, queueId);
+        long hi = maxOffset(topic, queueId) - 1;
+        if (hi < lo) {
+            return 0;
+        }
+        long loTime = storeTime(topic, queueId, lo);
+        if (timestamp <= loTime) {
+            return lo;
+        }
+        long hiTime = storeTime(topic, queueId, hi);
+        if (timestamp > hiTime) {
+            return hi + 1;
+        }
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            long t = storeTime(topic, queueId, mid);
+            if (t < timestamp) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** One stored record by commitlog offset (VIEW_MESSAGE_BY_ID), or null. */
+    public ByteBuffer recordAt(long commitLogOffset) {
+        return commitLog.readRecord(commitLogOffset);
+    }
+
+    public long commitLogMinOffset() {
+        return commitLog.minOffset();
+    }
+
+    public long commitLogMaxOffset() {
+        return commitLog.maxOffset();
+    }
+
+    public long dispatchBehindBytes() {
+        return commitLog.maxOffset() - dispatcher.dispatchedOffset();
+    }
+
+    /** Deletes a topic's consume queues (its commitlog records age out with retention). */
+    public void deleteTopic(String topic) {
+        queues.delete(topic);
+        commitLog.removeQueueOffsets(topic);
+    }
+
+    /** Stops the threads, flushes everything, writes the checkpoint and removes the abort marker. */
+    public void shutdown() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        scheduler.shutdownNow();
+        // let the dispatcher finish what was appended before it stops
+        long deadline = System.currentTimeMillis() + 5000;
+        while (dispatcher.dispatchedOffset() < commitLog.maxOffset() && System.currentTimeMillis() < deadline) {
+            dispatcher.wakeup();
+            Thread.onSpinWait();
+        }
+        dispatcher.stop();
+        flusher.stop();
+        try {
+            dispatchThread.join(2000);
+            flushThread.interrupt();
+            flushThread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        queues.flush(0);
+        long now = clock.getAsLong();
+        checkpoint.update(now, now, Math.min(dispatcher.dispatchedOffset(), commitLog.maxOffset()));
+        checkpoint.close();
+        queues.close();
+        commitLog.close();
+        try {
+            Files.deleteIfExists(root.resolve("abort"));
+            fileLock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release store lock", e);
+        }
+        LOG.info("store {} shut down cleanly", root);
+    }
+}

@@ -1,0 +1,162 @@
+package io.rocketcluster.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Nameservers and brokers on loopback, each in its own JVM, on free ports and in a fresh work
+ * directory under target/. Tests build one, start it, and close it; closing kills what it started
+ * and deletes the work directory.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private static final Random RANDOM = new Random();
+
+    private final Path work;
+    private final List<ServerProcess> processes = new ArrayList<>();
+    private final List<Integer> namesrvPorts = new ArrayList<>();
+    private final Map<String, BrokerNode> brokers = new LinkedHashMap<>();
+
+    /** A broker of the cluster: its config, process and ports. */
+    public final class BrokerNode {
+        final String name;
+        final Map<String, String> config;
+        final int port;
+        ServerProcess process;
+
+        BrokerNode(String name, Map<String, String> config, int port) {
+            this.name = name;
+            this.config = config;
+            this.port = port;
+        }
+
+        public String addr() {
+            return "127.0.0.1:" + port;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        public Path storeDir() {
+            return Path.of(config.get("storePathRootDir"));
+        }
+
+        public BrokerNode start() throws IOException {
+            Path conf = work.resolve(name + ".conf");
+            Files.writeString(conf, config.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining("\n", "", "\n")));
+            process = ServerProcess.broker(name, conf, work).start();
+            processes.add(process);
+            return this;
+        }
+
+        public void stop() throws InterruptedException {
+            process.stop();
+        }
+
+        public void kill9() throws InterruptedException {
+            process.kill9();
+        }
+
+        public String log() {
+            return process.tail();
+        }
+    }
+
+    public LocalCluster(String testName) {
+        Path base = Path.of(System.getProperty("rocketcluster.it.work", "target/it-work"));
+        this.work = base.resolve(testName + "-" + System.nanoTime());
+        try {
+            Files.createDirectories(work);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path work() {
+        return work;
+    }
+
+    /** Starts one more nameserver on a free port. */
+    public LocalCluster startNamesrv() throws IOException {
+        int port = freePort(false);
+        Path conf = work.resolve("namesrv-" + port + ".conf");
+        Files.writeString(conf, "listenPort=" + port + "\nkvConfigPath=" + work.resolve("namesrv-" + port)
+                .resolve("kvConfig.json") + "\n");
+        processes.add(ServerProcess.namesrv("namesrv-" + port, conf, work).start());
+        namesrvPorts.add(port);
+        return this;
+    }
+
+    public String namesrvAddr() {
+        return namesrvPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(";"));
+    }
+
+    /** A broker config with test-friendly defaults; {@code overrides} are broker.conf keys. */
+    public BrokerNode broker(String brokerName, long brokerId, Map<String, String> overrides) {
+        int port = freePort(true);
+        String name = brokerName + "-" + brokerId;
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("namesrvAddr", namesrvAddr());
+        c.put("brokerIP1", "127.0.0.1");
+        c.put("brokerIP2", "127.0.0.1");
+        c.put("brokerClusterName", "ItCluster");
+        c.put("brokerName", brokerName);
+        c.put("brokerId", String.valueOf(brokerId));
+        c.put("listenPort", String.valueOf(port));
+        c.put("storePathRootDir", work.resolve(name).resolve("store").toString());
+        c.put("mappedFileSizeCommitLog", String.valueOf(64 * 1024 * 1024));
+        c.put("mappedFileSizeConsumeQueue", String.valueOf(30000 * 20));
+        c.put("sendMessageThreadPoolNums", "4");
+        c.putAll(overrides);
+        BrokerNode node = new BrokerNode(name, c, port);
+        brokers.put(name, node);
+        return node;
+    }
+
+    /**
+     * A free port p; for brokers also p-2 (fast channel) and p+1 (HA) must be free.
+     */
+    static synchronized int freePort(boolean brokerTriple) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int p = 20000 + RANDOM.nextInt(30000);
+            if (free(p) && (!brokerTriple || (free(p - 2) && free(p + 1)))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no free port found");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress("0.0.0.0", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ServerProcess p : processes) {
+            p.kill9();
+        }
+        if (!Boolean.getBoolean("rocketcluster.it.keep")) {
+            try (Stream<Path> walk = Files.walk(work)) {
+                walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

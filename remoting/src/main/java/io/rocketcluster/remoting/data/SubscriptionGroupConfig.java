@@ -1,0 +1,21 @@
+package io.rocketcluster.remoting.data;
+
+/** A consumer group's broker-side settings (subscriptionGroup.json, admin code 200). */
+public class SubscriptionGroupConfig {
+    public String groupName;
+    public boolean consumeEnable = true;
+    public boolean consumeFromMinEnable = true;
+    public boolean consumeBroadcastEnable = true;
+    public int retryQueueNums = 1;
+    public int retryMaxTimes = 16;
+    public long brokerId = 0;
+    public long whichBrokerWhenConsumeSlowly = 1;
+    public boolean notifyConsumerIdsChangedEnable = true;
+
+    public SubscriptionGroupConfig() {
+    }
+
+    public SubscriptionGroupConfig(String groupName) {
+        this.groupName = groupName;
+    }
+}
