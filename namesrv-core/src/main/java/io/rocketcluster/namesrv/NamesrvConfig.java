@@ -1,0 +1,134 @@
+package io.rocketcluster.namesrv;
+
+import java.nio.file.Paths;
+
+/**
+ * Name server settings (protocol.md §10.3). Key names and meanings are RocketMQ's; the data paths
+ * default under {@code ~/rocketcluster/namesrv} instead of {@code ~/namesrv}. The two liveness
+ * intervals are ours (5.x has {@code scanNotActiveBrokerInterval} too) so tests can shorten them.
+ *
+ * <p>Fields are volatile: UPDATE_NAMESRV_CONFIG changes them while request threads read them.
+ */
+public class NamesrvConfig {
+    private volatile int listenPort = 9876;
+    private volatile String rocketmqHome = defaultRocketmqHome();
+    private volatile String kvConfigPath = dataPath("kvConfig.json");
+    private volatile String configStorePath = dataPath("namesrv.properties");
+    private volatile String productEnvName = "center";
+    private volatile boolean clusterTest = false;
+    private volatile boolean orderMessageEnable = false;
+    private volatile long scanNotActiveBrokerInterval = 10_000;
+    private volatile long brokerChannelExpiredTime = 120_000;
+    private volatile String configBlackList = "configBlackList;configStorePath;kvConfigPath";
+
+    private static String dataPath(String file) {
+        return Paths.get(System.getProperty("user.home"), "rocketcluster", "namesrv", file).toString();
+    }
+
+    private static String defaultRocketmqHome() {
+        String home = System.getProperty("rocketmq.home.dir", System.getenv("ROCKETMQ_HOME"));
+        return home == null ? "" : home;
+    }
+
+    public int getListenPort() {
+        return listenPort;
+    }
+
+    public void setListenPort(int listenPort) {
+        if (listenPort < 0 || listenPort > 65535) {
+            throw new IllegalArgumentException("a port is 0..65535");
+        }
+        this.listenPort = listenPort;
+    }
+
+    public String getRocketmqHome() {
+        return rocketmqHome;
+    }
+
+    public void setRocketmqHome(String rocketmqHome) {
+        this.rocketmqHome = rocketmqHome;
+    }
+
+    public String getKvConfigPath() {
+        return kvConfigPath;
+    }
+
+    public void setKvConfigPath(String kvConfigPath) {
+        requireNonBlank(kvConfigPath);
+        this.kvConfigPath = kvConfigPath;
+    }
+
+    public String getConfigStorePath() {
+        return configStorePath;
+    }
+
+    public void setConfigStorePath(String configStorePath) {
+        requireNonBlank(configStorePath);
+        this.configStorePath = configStorePath;
+    }
+
+    public String getProductEnvName() {
+        return productEnvName;
+    }
+
+    public void setProductEnvName(String productEnvName) {
+        this.productEnvName = productEnvName;
+    }
+
+    public boolean isClusterTest() {
+        return clusterTest;
+    }
+
+    public void setClusterTest(boolean clusterTest) {
+        this.clusterTest = clusterTest;
+    }
+
+    public boolean isOrderMessageEnable() {
+        return orderMessageEnable;
+    }
+
+    public void setOrderMessageEnable(boolean orderMessageEnable) {
+        this.orderMessageEnable = orderMessageEnable;
+    }
+
+    /** How often, in ms, brokers that stopped registering are looked for. */
+    public long getScanNotActiveBrokerInterval() {
+        return scanNotActiveBrokerInterval;
+    }
+
+    public void setScanNotActiveBrokerInterval(long scanNotActiveBrokerInterval) {
+        requirePositive(scanNotActiveBrokerInterval);
+        this.scanNotActiveBrokerInterval = scanNotActiveBrokerInterval;
+    }
+
+    /** A broker silent for longer than this, in ms, is removed and its connection closed. */
+    public long getBrokerChannelExpiredTime() {
+        return brokerChannelExpiredTime;
+    }
+
+    public void setBrokerChannelExpiredTime(long brokerChannelExpiredTime) {
+        requirePositive(brokerChannelExpiredTime);
+        this.brokerChannelExpiredTime = brokerChannelExpiredTime;
+    }
+
+    /** {@code ;}-separated keys that UPDATE_NAMESRV_CONFIG may not change (RocketMQ 4.9.7). */
+    public String getConfigBlackList() {
+        return configBlackList;
+    }
+
+    public void setConfigBlackList(String configBlackList) {
+        this.configBlackList = configBlackList;
+    }
+
+    private static void requirePositive(long v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException("must be > 0");
+        }
+    }
+
+    private static void requireNonBlank(String v) {
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.rocketcluster.namesrv;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.rocketcluster.namesrv.kvconfig.KvConfigManager;
+import io.rocketcluster.namesrv.processor.BrokerRequestProcessor;
+import io.rocketcluster.namesrv.processor.KvConfigRequestProcessor;
+import io.rocketcluster.namesrv.processor.NamesrvConfigProcessor;
+import io.rocketcluster.namesrv.processor.NamesrvRequestProcessor;
+import io.rocketcluster.namesrv.processor.RouteQueryProcessor;
+import io.rocketcluster.namesrv.processor.TopicAdminProcessor;
+import io.rocketcluster.namesrv.route.RouteInfoManager;
+import io.rocketcluster.remoting.netty.NettyRemotingServer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One name server: the remoting server on {@code listenPort}, the route tables, the KV config, the
+ * request processors and the periodic scan for dead brokers. Build it, {@link #start()} it,
+ * {@link #shutdown()} it; nothing is static, so tests run several in one JVM on port 0.
+ *
+ * <p>Thread-safe for start/shutdown from different threads; start once.
+ */
+public final class NamesrvController implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(NamesrvController.class);
+    /** RocketMQ waits 5 s before the first scan. */
+    private static final long FIRST_SCAN_DELAY_MILLIS = 5_000;
+    private static final int REQUEST_QUEUE_CAPACITY = 10_000;
+
+    private final NamesrvConfiguration configuration;
+    private final NamesrvConfig config;
+    private final RouteInfoManager routeInfoManager;
+    private final KvConfigManager kvConfigManager;
+    private final NettyRemotingServer server;
+    private final ExecutorService requestExecutor;
+    private final ScheduledExecutorService scheduler;
+    private volatile boolean started;
+    private volatile boolean stopped;
+
+    public NamesrvController(NamesrvConfiguration configuration) {
+        this(configuration, Clock.systemUTC());
+    }
+
+    /** {@code clock} drives broker liveness (the scan still runs on wall-clock intervals). */
+    public NamesrvController(NamesrvConfiguration configuration, Clock clock) {
+        this.configuration = configuration;
+        this.config = configuration.namesrvConfig();
+        this.routeInfoManager = new RouteInfoManager(clock, config.getBrokerChannelExpiredTime());
+        this.kvConfigManager = new KvConfigManager(Path.of(config.getKvConfigPath()));
+        configuration.nettyServerConfig().setListenPort(config.getListenPort());
+        this.server = new NettyRemotingServer("namesrv", configuration.nettyServerConfig(), config.getListenPort());
+        int workers = Math.max(1, configuration.nettyServerConfig().getServerWorkerThreads());
+        this.requestExecutor = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(REQUEST_QUEUE_CAPACITY), new DefaultThreadFactory("namesrv-worker", true));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("namesrv-scan", true));
+    }
+
+    /**
+     * Loads the KV config, binds the port and starts the dead-broker scan.
+     *
+     * @throws IOException          when the KV config file and its backup are unusable
+     * @throws InterruptedException when interrupted while binding
+     */
+    public synchronized void start() throws IOException, InterruptedException {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        if (config.isClusterTest()) {
+            LOG.warn("clusterTest=true has no effect: routes are never fetched from a test environment");
+        }
+        try {
+            kvConfigManager.load();
+            for (NamesrvRequestProcessor p : processors()) {
+                for (int code : p.codes()) {
+                    server.registerProcessor(code, p, requestExecutor);
+                }
+            }
+            server.setChannelEventListener(routeInfoManager::onChannelDestroy);
+            server.start();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            shutdown();
+            throw e;
+        }
+        long interval = config.getScanNotActiveBrokerInterval();
+        scheduler.scheduleAtFixedRate(this::scanNotActiveBroker, Math.min(FIRST_SCAN_DELAY_MILLIS, interval),
+                interval, TimeUnit.MILLISECONDS);
+        LOG.info("name server started on port {}; KV config {}; broker expiry {} ms, scanned every {} ms",
+                listenPort(), kvConfigManager.path(), config.getBrokerChannelExpiredTime(), interval);
+    }
+
+    private List<NamesrvRequestProcessor> processors() {
+        return List.of(
+                new BrokerRequestProcessor(routeInfoManager, kvConfigManager),
+                new RouteQueryProcessor(routeInfoManager, kvConfigManager, config),
+                new TopicAdminProcessor(routeInfoManager),
+                new KvConfigRequestProcessor(kvConfigManager),
+                new NamesrvConfigProcessor(configuration));
+    }
+
+    private void scanNotActiveBroker() {
+        try {
+            routeInfoManager.scanNotActiveBroker();
+        } catch (RuntimeException e) {
+            LOG.error("scan for inactive brokers failed", e);
+        }
+    }
+
+    /** The port actually bound (useful with {@code listenPort=0}). */
+    public int listenPort() {
+        return server.localPort();
+    }
+
+    public RouteInfoManager routeInfoManager() {
+        return routeInfoManager;
+    }
+
+    public KvConfigManager kvConfigManager() {
+        return kvConfigManager;
+    }
+
+    public NamesrvConfiguration configuration() {
+        return configuration;
+    }
+
+    /** Stops serving and releases threads and the port; safe to call more than once. */
+    public synchronized void shutdown() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        scheduler.shutdownNow();
+        server.close();
+        requestExecutor.shutdown();
+        try {
+            if (!requestExecutor.awaitTermination(3, TimeUnit.SECONDS)) {
+                requestExecutor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            requestExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("name server stopped");
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+}
