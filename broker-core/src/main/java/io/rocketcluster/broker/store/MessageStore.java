@@ -362,6 +362,11 @@ public final class MessageStore {
         return commitLog.maxOffset();
     }
 
+    /** Commitlog offset up to which bytes are forced to disk. */
+    public long flushedOffset() {
+        return flusher.flushedOffset();
+    }
+
     public long dispatchBehindBytes() {
         return commitLog.maxOffset() - dispatcher.dispatchedOffset();
     }
