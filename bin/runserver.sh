@@ -28,5 +28,6 @@ case " ${JAVA_OPTS:-} " in *" -Xmx"*|*"MaxRAMPercentage"*|*" -XX:MaxRAM="*) HEAP
 echo $$ > "$RUN_DIR/$prefix-$$.pid"
 # shellcheck disable=SC2086
 exec "$JAVA" -server -XX:+UseG1GC $HEAP_OPTS -XX:+ExitOnOutOfMemoryError \
-  -Drocketcluster.logs.dir="$LOGS_DIR" -Drocketcluster.run.dir="$RUN_DIR" \
+  -Drocketcluster.home.dir="$HOME_DIR" -Drocketcluster.logs.dir="$LOGS_DIR" \
+  -Drocketcluster.log.target="${ROCKETCLUSTER_LOG_TARGET:-file}" \
   ${JAVA_OPTS:-} -cp "$JAR:$ROOT/$module/target/lib/*" "$main" "$@"

@@ -1,6 +1,5 @@
 package io.rocketcluster.namesrv;
 
-import java.nio.file.Paths;
 
 /**
  * Name server settings (protocol.md §10.3). Key names and meanings are RocketMQ's; the data paths
@@ -22,7 +21,7 @@ public class NamesrvConfig {
     private volatile String configBlackList = "configBlackList;configStorePath;kvConfigPath";
 
     private static String dataPath(String file) {
-        return Paths.get(System.getProperty("user.home"), "rocketcluster", "namesrv", file).toString();
+        return io.rocketcluster.remoting.config.HomeDir.resolve("namesrv", file).toString();
     }
 
     private static String defaultRocketmqHome() {

@@ -4,8 +4,8 @@ package io.rocketcluster.broker.config;
  * Store settings: RocketMQ 4.9.7 key names and defaults (protocol.md §10.2).
  */
 public class MessageStoreConfig {
-    /** root of the store; RocketMQ's default is ~/store, ours is under ~/rocketcluster */
-    private String storePathRootDir = System.getProperty("user.home") + "/rocketcluster/store";
+    /** root of the store; RocketMQ's default is ~/store, ours is under the RocketCluster home (~/rocketcluster) */
+    private String storePathRootDir = io.rocketcluster.remoting.config.HomeDir.resolve("store").toString();
     /** defaults to &lt;root&gt;/commitlog */
     private String storePathCommitLog = null;
 
