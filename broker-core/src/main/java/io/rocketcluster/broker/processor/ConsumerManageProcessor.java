@@ -51,7 +51,7 @@ public final class ConsumerManageProcessor implements RequestProcessor {
         if (zeroIfNotFound && min <= 0 && !broker.store().isColdFromStart(topic, queueId)) {
             return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null).put("offset", 0L);
         }
-        return RemotingCommand.responseTo(request, ResponseCode.QUERY_NOT_FOUND, "Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first");
+        return RemotingCommand.responseTo(request, ResponseCode.QUERY_NOT_FOUND, "no committed offset for this group and queue");
     }
 
     private RemotingCommand updateOffset(RemotingCommand request) {

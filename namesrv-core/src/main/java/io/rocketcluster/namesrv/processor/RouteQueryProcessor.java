@@ -20,7 +20,6 @@ import java.util.Optional;
  */
 public final class RouteQueryProcessor implements NamesrvRequestProcessor {
     /** RocketMQ appends this hint to "no route" remarks. */
-    static final String FAQ_SUFFIX = "\nSee http://rocketmq.apache.org/docs/faq/ for further details.";
 
     private final RouteInfoManager routes;
     private final KvConfigManager kvConfig;
@@ -60,7 +59,7 @@ public final class RouteQueryProcessor implements NamesrvRequestProcessor {
         Optional<TopicRouteData> route = routes.topicRoute(topic);
         if (route.isEmpty()) {
             return RemotingCommand.responseTo(request, ResponseCode.TOPIC_NOT_EXIST,
-                    "No topic route info in name server for the topic: " + topic + FAQ_SUFFIX);
+                    "No topic route info in name server for the topic: " + topic);
         }
         TopicRouteData data = route.get();
         if (config.isOrderMessageEnable()) {
