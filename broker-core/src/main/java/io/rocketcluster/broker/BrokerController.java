@@ -7,7 +7,13 @@ import io.rocketcluster.broker.client.ProducerManager;
 import io.rocketcluster.broker.client.RebalanceLockManager;
 import io.rocketcluster.broker.client.SubscriptionGroupManager;
 import io.rocketcluster.broker.config.BrokerConfig;
+import io.rocketcluster.broker.config.BrokerRole;
 import io.rocketcluster.broker.config.MessageStoreConfig;
+import io.rocketcluster.broker.ha.HaClient;
+import io.rocketcluster.broker.ha.HaServer;
+import io.rocketcluster.broker.ha.SlaveSynchronizer;
+import io.rocketcluster.broker.processor.MetadataProcessor;
+import io.rocketcluster.broker.util.JsonConfigFile;
 import io.rocketcluster.broker.longpolling.PullRequestHoldService;
 import io.rocketcluster.broker.offset.ConsumerOffsetManager;
 import io.rocketcluster.broker.processor.ClientManageProcessor;
@@ -32,6 +38,7 @@ import org.apache.logging.log4j.Logger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +79,9 @@ public final class BrokerController {
     private NettyRemotingServer server;
     private NettyRemotingServer fastServer;
     private PullRequestHoldService holdService;
+    private HaServer haServer;
+    private HaClient haClient;
+    private SlaveSynchronizer synchronizer;
     private volatile boolean shutdown;
 
     public BrokerController(BrokerConfig brokerConfig, MessageStoreConfig storeConfig, NettyServerConfig serverConfig) {
@@ -95,7 +105,7 @@ public final class BrokerController {
         }
         this.outClient = new NettyRemotingClient("broker-out");
         String haAddr = brokerConfig.getBrokerIP2() + ":" + (brokerConfig.getListenPort() + 1);
-        this.registrar = new NameServerRegistrar(brokerConfig, haAddr, outClient, topics::snapshot, null);
+        this.registrar = new NameServerRegistrar(brokerConfig, haAddr, outClient, topics::snapshot, this::onMasterInfo);
         this.scheduler = Executors.newScheduledThreadPool(2, daemon("broker-scheduled"));
     }
 
@@ -104,6 +114,7 @@ public final class BrokerController {
         topics.load();
         offsets.load();
         groups.load();
+        startReplication();
 
         ExecutorService sendPool = pool("send", brokerConfig.getSendMessageThreadPoolNums(),
                 brokerConfig.getSendThreadPoolQueueCapacity());
@@ -116,7 +127,7 @@ public final class BrokerController {
 
         PullMessageProcessor pull = new PullMessageProcessor(this);
         holdService = new PullRequestHoldService((ch, req) -> pull.pull(ch, req, false),
-                store::maxOffset, pullPool, storeConfig.getBrokerRole() != io.rocketcluster.broker.config.BrokerRole.SLAVE);
+                store::maxOffset, pullPool, !isSlave());
         store.addArrivalListener(holdService);
 
         server = new NettyRemotingServer("broker", serverConfig, brokerConfig.getListenPort());
@@ -139,6 +150,11 @@ public final class BrokerController {
                     RequestCode.GET_EARLIEST_MSG_STORETIME, RequestCode.SEARCH_OFFSET_BY_TIMESTAMP,
                     RequestCode.VIEW_MESSAGE_BY_ID}) {
                 s.registerProcessor(code, query, queryPool);
+            }
+            RequestProcessor metadata = new MetadataProcessor(this);
+            for (int code : new int[]{RequestCode.GET_ALL_TOPIC_CONFIG, RequestCode.GET_ALL_CONSUMER_OFFSET,
+                    RequestCode.GET_ALL_DELAY_OFFSET, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG}) {
+                s.registerProcessor(code, metadata, queryPool);
             }
             RequestProcessor lock = new LockProcessor(this);
             s.registerProcessor(RequestCode.LOCK_BATCH_MQ, lock, queryPool);
@@ -165,6 +181,58 @@ public final class BrokerController {
         scheduler.scheduleWithFixedDelay(holdService::check, 1000, 1000, TimeUnit.MILLISECONDS);
         LOG.info("broker {} ({}) started on {}, registered with {}/{} nameservers", brokerConfig.getBrokerName(),
                 storeConfig.getBrokerRole(), brokerConfig.brokerAddr(), registered, registrar.nameServers().size());
+    }
+
+    /** Master: serve slaves on listenPort+1 (and wait for them when SYNC_MASTER). Slave: follow the master. */
+    private void startReplication() throws InterruptedException {
+        if (isSlave()) {
+            haClient = new HaClient(store, storeConfig);
+            haClient.start();
+            synchronizer = new SlaveSynchronizer(outClient, topics, offsets, groups,
+                    new JsonConfigFile<>(delayOffsetPath(), Object.class), brokerConfig.brokerAddr());
+            scheduler.scheduleWithFixedDelay(synchronizer::syncAll, 3000, 10000, TimeUnit.MILLISECONDS);
+        } else {
+            haServer = new HaServer(store, storeConfig, brokerConfig.getListenPort() + 1);
+            haServer.start();
+            if (storeConfig.getBrokerRole() == BrokerRole.SYNC_MASTER) {
+                store.setReplicaWaiter(haServer.acks());
+            }
+        }
+    }
+
+    private void onMasterInfo(NameServerRegistrar.MasterInfo info) {
+        if (haClient != null) {
+            haClient.updateMasterAddress(info.haServerAddr());
+        }
+        if (synchronizer != null && synchronizer.updateMasterAddress(info.masterAddr())) {
+            scheduler.execute(synchronizer::syncAll);
+        }
+    }
+
+    public boolean isSlave() {
+        return storeConfig.getBrokerRole() == BrokerRole.SLAVE;
+    }
+
+    private Path delayOffsetPath() {
+        return Path.of(storeConfig.getStorePathRootDir(), "config", "delayOffset.json");
+    }
+
+    /** The delayOffset.json text (what GET_ALL_DELAY_OFFSET returns); an empty table when none. */
+    public String delayOffsetsJson() {
+        try {
+            Path p = delayOffsetPath();
+            return Files.exists(p) ? Files.readString(p) : "{\"offsetTable\":{}}";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public HaServer haServer() {
+        return haServer;
+    }
+
+    public HaClient haClient() {
+        return haClient;
     }
 
     private void registerQuietly() {
@@ -207,6 +275,12 @@ public final class BrokerController {
         registrar.unregisterAll();
         if (fastServer != null) {
             fastServer.close();
+        }
+        if (haClient != null) {
+            haClient.close();
+        }
+        if (haServer != null) {
+            haServer.close();
         }
         if (server != null) {
             server.close();

@@ -76,6 +76,18 @@ public final class SubscriptionGroupManager {
         return removed;
     }
 
+    /** Adopts a master's whole table when its version differs (slave sync); true when it did. */
+    public synchronized boolean replaceFromMaster(SubscriptionGroupWrapper master) {
+        if (master.dataVersion == null || master.dataVersion.equals(dataVersion)) {
+            return false;
+        }
+        groups.clear();
+        groups.putAll(master.subscriptionGroupTable);
+        dataVersion = master.dataVersion.copy();
+        persist();
+        return true;
+    }
+
     public SubscriptionGroupWrapper snapshot() {
         SubscriptionGroupWrapper w = new SubscriptionGroupWrapper();
         w.dataVersion = dataVersion.copy();

@@ -63,6 +63,9 @@ public final class PullMessageProcessor implements RequestProcessor {
             return response.code(ResponseCode.NO_PERMISSION).remark("subscription group no permission, " + group);
         }
         TopicConfig topic = broker.topics().get(topicName);
+        if (topic == null && broker.isSlave()) {
+            topic = replicatedTopic(topicName);
+        }
         if (topic == null) {
             return response.code(ResponseCode.TOPIC_NOT_EXIST).remark("topic[" + topicName + "] not exist, apply first please!");
         }
@@ -143,6 +146,15 @@ public final class PullMessageProcessor implements RequestProcessor {
             broker.offsets().commit(group, topicName, queueId, commitOffset);
         }
         return response;
+    }
+
+    /**
+     * A slave serves a topic its replicated commitlog holds even before the metadata sync brought the
+     * topic's config (say the master died seconds after creating it), with the queues found in the store.
+     */
+    private TopicConfig replicatedTopic(String topicName) {
+        int queues = broker.store().queueCount(topicName);
+        return queues == 0 ? null : new TopicConfig(topicName, queues, queues, Perm.READ | Perm.WRITE);
     }
 
     private static byte[] concat(GetResult r) {

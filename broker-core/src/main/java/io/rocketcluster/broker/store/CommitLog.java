@@ -114,6 +114,56 @@ public final class CommitLog {
         }
     }
 
+    /**
+     * Appends replicated bytes at {@code offset}, which must be the current end of the log (a slave
+     * copying its master's commitlog verbatim). The bytes never span two files.
+     */
+    public void appendReplicated(long offset, ByteBuffer data) {
+        putLock.lock();
+        try {
+            long end = files.maxOffset();
+            boolean empty = files.isEmpty();
+            if (!empty && offset != end) {
+                throw new IllegalStateException("replicated data at " + offset + " but the commitlog ends at " + end);
+            }
+            MappedFile file = files.lastForWrite(offset);
+            if (empty) {
+                file.setPositions((int) (offset - file.fileFromOffset()));
+            }
+            if (file.fileFromOffset() + file.wrotePosition() != offset || data.remaining() > file.remaining()) {
+                throw new IllegalStateException("replicated data at " + offset + " (" + data.remaining()
+                        + " bytes) does not fit " + file);
+            }
+            file.append(data);
+        } finally {
+            putLock.unlock();
+        }
+    }
+
+    /** Published bytes from {@code offset} within the file holding it, at most {@code maxBytes}; null if none. */
+    public ByteBuffer sliceFrom(long offset, int maxBytes) {
+        MappedFile f = files.find(offset);
+        if (f == null) {
+            return null;
+        }
+        int pos = (int) (offset - f.fileFromOffset());
+        int available = f.wrotePosition() - pos;
+        if (available <= 0) {
+            return null;
+        }
+        return f.slice(pos, Math.min(available, maxBytes));
+    }
+
+    /** Cuts the log at {@code offset} (a slave dropping a tail its master no longer has). */
+    void truncateTo(long offset) {
+        putLock.lock();
+        try {
+            files.truncate(offset);
+        } finally {
+            putLock.unlock();
+        }
+    }
+
     private MappedFile fileWithRoom(int size) {
         if (size + MessageRecord.BLANK_MARKER_SIZE > files.fileSize()) {
             throw new IllegalArgumentException("record of " + size + " bytes exceeds the commitlog file size");

@@ -23,6 +23,7 @@ final class Dispatcher implements Runnable {
     private volatile long dispatchedOffset;
     private volatile boolean stopped;
     private volatile Thread thread;
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
     Dispatcher(CommitLog commitLog, ConsumeQueueStore queues) {
         this.commitLog = commitLog;
@@ -50,8 +51,27 @@ final class Dispatcher implements Runnable {
         return n;
     }
 
+    /** Runs {@code action} while no record is being dispatched. */
+    void exclusively(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Dispatches one record (or skips one file tail); false when nothing new is published. */
     private boolean dispatchOne(boolean notify) {
+        lock.lock();
+        try {
+            return dispatchLocked(notify);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean dispatchLocked(boolean notify) {
         long offset = dispatchedOffset;
         if (offset >= commitLog.maxOffset()) {
             return false;

@@ -48,6 +48,8 @@ public final class MessageStore {
     private FileLock fileLock;
     private Thread dispatchThread;
     private Thread flushThread;
+    private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile ReplicaWaiter replicaWaiter;
     private volatile boolean running;
     private volatile boolean recoveredFromCrash;
 
@@ -138,6 +140,24 @@ public final class MessageStore {
         }
     }
 
+    /**
+     * Waits until slaves hold the log up to an offset (SYNC_MASTER); completes with PUT_OK,
+     * SLAVE_NOT_AVAILABLE or FLUSH_SLAVE_TIMEOUT.
+     */
+    public interface ReplicaWaiter {
+        CompletableFuture<PutStatus> await(long offset);
+    }
+
+    /** Makes acknowledged appends wait for slaves, as a SYNC_MASTER does. */
+    public void setReplicaWaiter(ReplicaWaiter waiter) {
+        this.replicaWaiter = waiter;
+    }
+
+    /** Told after every append (the HA service sends the new bytes to slaves). */
+    public void addAppendListener(Runnable listener) {
+        appendListeners.add(listener);
+    }
+
     public void addArrivalListener(ArrivalListener l) {
         dispatcher.addListener(l);
     }
@@ -174,13 +194,52 @@ public final class MessageStore {
         return null;
     }
 
-    private CompletableFuture<PutResult> afterAppend(PutResult r, boolean waitForFlush) {
+    private CompletableFuture<PutResult> afterAppend(PutResult r, boolean waitForStore) {
         dispatcher.wakeup();
-        if (config.getFlushDiskType() == FlushDiskType.SYNC_FLUSH && waitForFlush) {
-            return flusher.awaitFlush(r.wroteOffset() + r.wroteBytes())
-                    .thenApply(ok -> ok ? r : r.withStatus(PutStatus.FLUSH_DISK_TIMEOUT));
+        for (Runnable l : appendListeners) {
+            l.run();
         }
-        return CompletableFuture.completedFuture(r);
+        long end = r.wroteOffset() + r.wroteBytes();
+        CompletableFuture<PutStatus> flushed = config.getFlushDiskType() == FlushDiskType.SYNC_FLUSH && waitForStore
+                ? flusher.awaitFlush(end).thenApply(ok -> ok ? PutStatus.PUT_OK : PutStatus.FLUSH_DISK_TIMEOUT)
+                : CompletableFuture.completedFuture(PutStatus.PUT_OK);
+        ReplicaWaiter replicas = replicaWaiter;
+        CompletableFuture<PutStatus> replicated = replicas != null && waitForStore
+                ? replicas.await(end) : CompletableFuture.completedFuture(PutStatus.PUT_OK);
+        // when both fail, the replica outcome is reported, as RocketMQ does
+        return flushed.thenCombine(replicated, (f, rep) -> rep != PutStatus.PUT_OK ? rep : f)
+                .thenApply(status -> status == PutStatus.PUT_OK ? r : r.withStatus(status));
+    }
+
+    /** Appends bytes replicated from the master at {@code offset} (slave). */
+    public void appendReplicated(long offset, ByteBuffer data) {
+        commitLog.appendReplicated(offset, data);
+        dispatcher.wakeup();
+    }
+
+    /** Up to {@code maxBytes} published commitlog bytes from {@code offset}, within one file; null if none. */
+    public ByteBuffer commitLogSlice(long offset, int maxBytes) {
+        return commitLog.sliceFrom(offset, maxBytes);
+    }
+
+    public int commitLogFileSize() {
+        return commitLog.fileSize();
+    }
+
+    /**
+     * Drops the commitlog after {@code offset} and the consume-queue entries that point there
+     * (a slave whose master lost that tail). Returns the dropped bytes' count.
+     */
+    public long truncateCommitLog(long offset) {
+        long[] dropped = new long[1];
+        dispatcher.exclusively(() -> {
+            dropped[0] = commitLog.maxOffset() - offset;
+            commitLog.truncateTo(offset);
+            queues.truncateAfter(offset);
+            dispatcher.setDispatchedOffset(Math.min(dispatcher.dispatchedOffset(), offset));
+            commitLog.setQueueOffsets(queues.nextOffsets());
+        });
+        return dropped[0];
     }
 
     /**
@@ -277,6 +336,17 @@ public final class MessageStore {
         return new GetResult(status, next, min, max, List.of(), 0, false);
     }
 
+    /** Number of queues the store holds for {@code topic} (highest queue id + 1), 0 when none. */
+    public int queueCount(String topic) {
+        int n = 0;
+        for (ConsumeQueue cq : queues.all()) {
+            if (cq.topic().equals(topic)) {
+                n = Math.max(n, cq.queueId() + 1);
+            }
+        }
+        return n;
+    }
+
     public long maxOffset(String topic, int queueId) {
         ConsumeQueue cq = queues.find(topic, queueId);
         return cq == null ? 0 : cq.maxOffset();
@@ -320,33 +390,37 @@ public final class MessageStore {
     }
 
     /**
-     * The queue offset whose store time equals {@code timestamp}, else the nearer neighbour;
-     * binary search over the consume queue (protocol.md §3.4 SEARCH_OFFSET_BY_TIMESTAMP).
+     * The queue offset whose store time equals {@code timestamp}, else the nearer of the two
+     * neighbouring messages (the earlier on a tie): before the first message that is the first, after
+     * the last it is the last (not the max offset); 0 for an empty queue. Binary search over the
+     * consume queue (protocol.md §3.4 SEARCH_OFFSET_BY_TIMESTAMP, RocketMQ's getOffsetInQueueByTime).
      */
     public long offsetByTime(String topic, int queueId, long timestamp) {
-        long lo = minOffset(topic, queueId);
-        long hi = maxOffset(topic, queueId) - 1;
-        if (hi < lo) {
+        long first = minOffset(topic, queueId);
+        long last = maxOffset(topic, queueId) - 1;
+        if (last < first) {
             return 0;
         }
-        long loTime = storeTime(topic, queueId, lo);
-        if (timestamp <= loTime) {
-            return lo;
-        }
-        long hiTime = storeTime(topic, queueId, hi);
-        if (timestamp > hiTime) {
-            return hi + 1;
-        }
+        // the first offset stored at or after timestamp, last + 1 if none
+        long lo = first;
+        long hi = last + 1;
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;
-            long t = storeTime(topic, queueId, mid);
-            if (t < timestamp) {
+            if (storeTime(topic, queueId, mid) < timestamp) {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
-        return lo;
+        if (lo > last) {
+            return last;
+        }
+        long atOrAfter = storeTime(topic, queueId, lo);
+        if (atOrAfter == timestamp || lo == first) {
+            return lo;
+        }
+        long before = storeTime(topic, queueId, lo - 1);
+        return timestamp - before > atOrAfter - timestamp ? lo : lo - 1;
     }
 
     /** One stored record by commitlog offset (VIEW_MESSAGE_BY_ID), or null. */

@@ -151,6 +151,18 @@ public final class TopicConfigManager {
         return true;
     }
 
+    /** Adopts a master's whole table when its version differs (slave sync); true when it did. */
+    public synchronized boolean replaceFromMaster(TopicConfigSerializeWrapper master) {
+        if (master.dataVersion == null || master.dataVersion.equals(dataVersion)) {
+            return false;
+        }
+        topics.clear();
+        topics.putAll(master.topicConfigTable);
+        dataVersion = master.dataVersion.copy();
+        persist();
+        return true;
+    }
+
     /** A snapshot for registration and slave sync. */
     public TopicConfigSerializeWrapper snapshot() {
         TopicConfigSerializeWrapper w = new TopicConfigSerializeWrapper();

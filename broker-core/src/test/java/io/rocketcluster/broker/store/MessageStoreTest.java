@@ -197,7 +197,11 @@ class MessageStoreTest {
         awaitDispatched(s, "T", 0, 5);
         assertThat(s.offsetByTime("T", 0, times[2])).isEqualTo(2);
         assertThat(s.offsetByTime("T", 0, 0)).isZero();
-        assertThat(s.offsetByTime("T", 0, Long.MAX_VALUE)).isEqualTo(5);
+        // after the last message: the last one, the nearer (only) neighbour, as RocketMQ answers
+        assertThat(s.offsetByTime("T", 0, Long.MAX_VALUE)).isEqualTo(4);
+        // between two messages (>= 5 ms apart): the nearer one
+        assertThat(s.offsetByTime("T", 0, times[2] + 1)).isEqualTo(2);
+        assertThat(s.offsetByTime("T", 0, times[3] - 1)).isEqualTo(3);
         assertThat(s.earliestStoreTime("T", 0)).isEqualTo(times[0]);
     }
 

@@ -13,23 +13,23 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** Native epoll when the platform has it (and it is not disabled), NIO otherwise. */
-final class NettyTransport {
-    static final boolean EPOLL = Epoll.isAvailable()
+public final class NettyTransport {
+    public static final boolean EPOLL = Epoll.isAvailable()
             && !Boolean.getBoolean("rocketcluster.remoting.disableEpoll");
 
     private NettyTransport() {
     }
 
-    static EventLoopGroup group(int threads, String name) {
+    public static EventLoopGroup group(int threads, String name) {
         DefaultThreadFactory tf = new DefaultThreadFactory(name, true);
         return EPOLL ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
     }
 
-    static Class<? extends ServerSocketChannel> serverChannel() {
+    public static Class<? extends ServerSocketChannel> serverChannel() {
         return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
-    static Class<? extends SocketChannel> clientChannel() {
+    public static Class<? extends SocketChannel> clientChannel() {
         return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 }

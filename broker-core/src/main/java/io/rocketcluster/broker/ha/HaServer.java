@@ -1,0 +1,221 @@
+package io.rocketcluster.broker.ha;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.rocketcluster.broker.config.MessageStoreConfig;
+import io.rocketcluster.broker.store.MessageStore;
+import io.rocketcluster.remoting.netty.NettyTransport;
+import io.rocketcluster.remoting.netty.RemotingEndpoint;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The master's side of replication: accepts slaves on {@code listenPort+1} and streams the
+ * commitlog to each from the offset its first report names (protocol.md §6.2-6.3). Each connection
+ * is driven by its own event loop: a transfer is written, and the next one starts when the write
+ * completes or new data is appended. Slave reports feed {@link ReplicaAcks}.
+ */
+public final class HaServer implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(HaServer.class);
+
+    private final MessageStore store;
+    private final MessageStoreConfig config;
+    private final ReplicaAcks acks;
+    private final int port;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel serverChannel;
+
+    public HaServer(MessageStore store, MessageStoreConfig config, int port) {
+        this.store = store;
+        this.config = config;
+        this.port = port;
+        this.acks = new ReplicaAcks(connections::size, config.getHaSlaveFallbehindMax(), config.getSlaveTimeout());
+    }
+
+    public ReplicaAcks acks() {
+        return acks;
+    }
+
+    public int connectedSlaves() {
+        return connections.size();
+    }
+
+    /** Bytes the best slave is behind the master's commitlog (the whole log when none has reported). */
+    public long replicationLagBytes() {
+        return store.commitLogMaxOffset() - Math.max(0, acks.ackedOffset());
+    }
+
+    public void start() throws InterruptedException {
+        boss = NettyTransport.group(1, "ha-boss");
+        workers = NettyTransport.group(1, "ha-io");
+        serverChannel = new ServerBootstrap().group(boss, workers).channel(NettyTransport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new Connection(ch));
+                    }
+                })
+                .bind(new InetSocketAddress(port)).sync().channel();
+        store.addAppendListener(this::onAppend);
+        LOG.info("HA service listening on port {}", port);
+    }
+
+    private void onAppend() {
+        for (Connection c : connections) {
+            c.wakeup();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        connections.forEach(c -> c.channel.close());
+        if (boss != null) {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** One slave. All state is touched on the channel's event loop only, except the wake-up flag. */
+    private final class Connection extends ChannelInboundHandlerAdapter {
+        private final Channel channel;
+        private final ByteBuf reports = Unpooled.buffer(64);
+        private final AtomicBoolean wakeupPending = new AtomicBoolean();
+        private long nextTransferOffset = -1;
+        private boolean writing;
+        private long lastWriteMillis = System.currentTimeMillis();
+        private long lastReadMillis = System.currentTimeMillis();
+        private ScheduledFuture<?> housekeeping;
+
+        Connection(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            connections.add(this);
+            housekeeping = ctx.executor().scheduleAtFixedRate(this::housekeeping, 1, 1, TimeUnit.SECONDS);
+            LOG.info("slave {} connected", RemotingEndpoint.address(channel));
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            connections.remove(this);
+            if (connections.isEmpty()) {
+                acks.reset();
+            }
+            if (housekeeping != null) {
+                housekeeping.cancel(false);
+            }
+            reports.release();
+            LOG.info("slave {} disconnected", RemotingEndpoint.address(channel));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf in = (ByteBuf) msg;
+            try {
+                reports.writeBytes(in);
+            } finally {
+                in.release();
+            }
+            long last = -1;
+            while (reports.readableBytes() >= HaProtocol.REPORT_SIZE) {
+                last = reports.readLong();
+            }
+            reports.discardReadBytes();
+            if (last < 0) {
+                return;
+            }
+            lastReadMillis = System.currentTimeMillis();
+            long masterMax = store.commitLogMaxOffset();
+            if (last > masterMax) {
+                LOG.error("slave {} reports offset {} beyond this master's commitlog end {}: the master lost a tail "
+                        + "the slave still has; telling the slave where this log ends", RemotingEndpoint.address(channel),
+                        last, masterMax);
+                channel.writeAndFlush(header(masterMax, 0)).addListener(f -> channel.close());
+                return;
+            }
+            acks.onAck(last);
+            if (nextTransferOffset < 0) {
+                nextTransferOffset = last == 0 ? masterMax - masterMax % store.commitLogFileSize() : last;
+                LOG.info("slave {} starts replicating from offset {}", RemotingEndpoint.address(channel), nextTransferOffset);
+            }
+            transfer();
+        }
+
+        void wakeup() {
+            if (wakeupPending.compareAndSet(false, true)) {
+                channel.eventLoop().execute(() -> {
+                    wakeupPending.set(false);
+                    transfer();
+                });
+            }
+        }
+
+        private void transfer() {
+            if (writing || nextTransferOffset < 0 || !channel.isActive()) {
+                return;
+            }
+            ByteBuffer data = store.commitLogSlice(nextTransferOffset, config.getHaTransferBatchSize());
+            if (data == null || !data.hasRemaining()) {
+                return;
+            }
+            int size = data.remaining();
+            long offset = nextTransferOffset;
+            writing = true;
+            channel.writeAndFlush(Unpooled.wrappedBuffer(header(offset, size), Unpooled.wrappedBuffer(data)))
+                    .addListener(f -> {
+                        writing = false;
+                        if (f.isSuccess()) {
+                            nextTransferOffset = offset + size;
+                            lastWriteMillis = System.currentTimeMillis();
+                            transfer();
+                        } else {
+                            channel.close();
+                        }
+                    });
+        }
+
+        private ByteBuf header(long offset, int size) {
+            return Unpooled.buffer(HaProtocol.FRAME_HEADER_SIZE).writeLong(offset).writeInt(size);
+        }
+
+        private void housekeeping() {
+            long now = System.currentTimeMillis();
+            if (now - lastReadMillis > config.getHaHousekeepingInterval()) {
+                LOG.warn("slave {} sent no report for {} ms; closing", RemotingEndpoint.address(channel),
+                        now - lastReadMillis);
+                channel.close();
+                return;
+            }
+            transfer();
+            if (!writing && nextTransferOffset >= 0 && now - lastWriteMillis > config.getHaSendHeartbeatInterval()) {
+                channel.writeAndFlush(header(nextTransferOffset, 0));
+                lastWriteMillis = now;
+            }
+        }
+    }
+}

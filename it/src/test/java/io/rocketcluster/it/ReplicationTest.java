@@ -1,0 +1,234 @@
+package io.rocketcluster.it;
+
+import org.apache.rocketmq.client.ClientConfig;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.impl.MQClientManager;
+import org.apache.rocketmq.client.impl.factory.MQClientInstance;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.common.protocol.RequestCode;
+import org.apache.rocketmq.common.protocol.header.GetMaxOffsetRequestHeader;
+import org.apache.rocketmq.common.protocol.header.GetMaxOffsetResponseHeader;
+import org.apache.rocketmq.remoting.protocol.RemotingCommand;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Master/slave replication with the official client: catch-up, late slave, SYNC_MASTER, failover. */
+class ReplicationTest {
+    private LocalCluster cluster;
+    private final List<Object> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        Clients.shutdownAll(clients);
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private LocalCluster.BrokerNode master(String name, String role) {
+        return cluster.broker(name, 0, Map.of("brokerRole", role));
+    }
+
+    private LocalCluster.BrokerNode slave(String name) {
+        return cluster.broker(name, 1, Map.of("brokerRole", "SLAVE"));
+    }
+
+    private DefaultMQProducer producer() throws Exception {
+        DefaultMQProducer p = Clients.producer(cluster.namesrvAddr());
+        clients.add(p);
+        return p;
+    }
+
+    private List<SendResult> send(DefaultMQProducer p, String topic, int n, String prefix) throws Exception {
+        List<SendResult> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Message m = new Message(topic, "TagA", prefix + i, (prefix + i).getBytes(StandardCharsets.UTF_8));
+            results.add(p.send(m));
+        }
+        return results;
+    }
+
+    /** Max offset of each queue of {@code topic} on one broker address (master or slave). */
+    private static long[] maxOffsets(MQClientInstance client, String addr, String topic, int queues) throws Exception {
+        long[] out = new long[queues];
+        for (int q = 0; q < queues; q++) {
+            GetMaxOffsetRequestHeader header = new GetMaxOffsetRequestHeader();
+            header.setTopic(topic);
+            header.setQueueId(q);
+            RemotingCommand request = RemotingCommand.createRequestCommand(RequestCode.GET_MAX_OFFSET, header);
+            RemotingCommand response = client.getMQClientAPIImpl().getRemotingClient().invokeSync(addr, request, 3000);
+            assertThat(response.getCode()).isZero();
+            out[q] = ((GetMaxOffsetResponseHeader) response.decodeCommandCustomHeader(GetMaxOffsetResponseHeader.class))
+                    .getOffset();
+        }
+        return out;
+    }
+
+    private MQClientInstance rawClient() {
+        ClientConfig cc = new ClientConfig();
+        cc.setNamesrvAddr(cluster.namesrvAddr());
+        cc.setInstanceName(Clients.unique("raw"));
+        MQClientInstance instance = MQClientManager.getInstance().getOrCreateMQClientInstance(cc);
+        return instance;
+    }
+
+    @Test
+    void theSlaveCatchesUpAndALateSlaveReplicatesFromTheStart() throws Exception {
+        cluster = new LocalCluster("replication-catch-up");
+        cluster.startNamesrv();
+        LocalCluster.BrokerNode m = master("broker-a", "ASYNC_MASTER").start();
+        DefaultMQProducer p = producer();
+        String topic = Clients.unique("Repl");
+        assertThat(send(p, topic, 200, "before-")).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
+
+        LocalCluster.BrokerNode s = slave("broker-a").start();
+        assertThat(send(p, topic, 200, "after-")).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
+
+        MQClientInstance raw = rawClient();
+        raw.start();
+        try {
+            int queues = p.fetchPublishMessageQueues(topic).size();
+            long[] onMaster = maxOffsets(raw, m.addr(), topic, queues);
+            assertThat(java.util.Arrays.stream(onMaster).sum()).isEqualTo(400);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(maxOffsets(raw, s.addr(), topic, queues)).containsExactly(onMaster));
+        } finally {
+            raw.shutdown();
+        }
+    }
+
+    @Test
+    void syncMasterWithoutASlaveReportsSlaveNotAvailable() throws Exception {
+        cluster = new LocalCluster("replication-sync-no-slave");
+        cluster.startNamesrv();
+        master("broker-a", "SYNC_MASTER").start();
+        DefaultMQProducer p = producer();
+        List<SendResult> results = send(p, Clients.unique("SyncNoSlave"), 5, "m");
+        assertThat(results).allMatch(r -> r.getSendStatus() == SendStatus.SLAVE_NOT_AVAILABLE);
+    }
+
+    @Test
+    void syncMasterAcknowledgedMessagesAreOnTheSlaveAfterTheMasterIsKilled() throws Exception {
+        cluster = new LocalCluster("replication-sync-kill");
+        cluster.startNamesrv();
+        LocalCluster.BrokerNode m = master("broker-a", "SYNC_MASTER").start();
+        slave("broker-a").start();
+        DefaultMQProducer p = producer();
+        String topic = Clients.unique("SyncKill");
+        // wait for the slave's HA connection: until then sends report SLAVE_NOT_AVAILABLE
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                p.send(new Message(topic, "probe".getBytes(StandardCharsets.UTF_8))).getSendStatus() == SendStatus.SEND_OK);
+        Set<String> acked = ConcurrentHashMap.newKeySet();
+        for (SendResult r : send(p, topic, 300, "k")) {
+            assertThat(r.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+        }
+        for (int i = 0; i < 300; i++) {
+            acked.add("k" + i);
+        }
+        m.kill9();
+
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        DefaultMQPushConsumer c = Clients.pushConsumer(cluster.namesrvAddr(), Clients.unique("cg"), topic, "*",
+                msg -> received.add(msg.getKeys()));
+        clients.add(c);
+        c.start();
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(received).containsAll(acked));
+    }
+
+    @Test
+    void consumersFailOverToTheSlaveAndTheMasterRejoins() throws Exception {
+        cluster = new LocalCluster("replication-failover");
+        cluster.startNamesrv();
+        LocalCluster.BrokerNode a0 = master("broker-a", "ASYNC_MASTER").start();
+        LocalCluster.BrokerNode a1 = slave("broker-a").start();
+        master("broker-b", "ASYNC_MASTER").start();
+        DefaultMQProducer p = producer();
+        p.setPollNameServerInterval(1000);
+        String topic = Clients.unique("Failover");
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        DefaultMQPushConsumer c = Clients.pushConsumer(cluster.namesrvAddr(), Clients.unique("cg"), topic, "*",
+                msg -> received.merge(msg.getKeys(), 1, Integer::sum));
+        c.setPollNameServerInterval(1000);
+        clients.add(c);
+
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        Set<String> brokers = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 200; i++) {
+            SendResult r = p.send(new Message(topic, "T", "pre" + i, ("pre" + i).getBytes(StandardCharsets.UTF_8)));
+            assertThat(r.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+            sent.add("pre" + i);
+            brokers.add(r.getMessageQueue().getBrokerName());
+        }
+        assertThat(brokers).containsExactlyInAnyOrder("broker-a", "broker-b");
+        // the slave holds everything broker-a acknowledged before the crash
+        MQClientInstance before = rawClient();
+        before.start();
+        try {
+            MQClientInstance raw = before;
+            List<MessageQueue> aQueues = p.fetchPublishMessageQueues(topic).stream()
+                    .filter(q -> q.getBrokerName().equals("broker-a")).toList();
+            long[] onMaster = maxOffsets(raw, a0.addr(), topic, aQueues.size());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(maxOffsets(raw, a1.addr(), topic, aQueues.size())).containsExactly(onMaster));
+        } finally {
+            before.shutdown();
+        }
+        a0.kill9();
+        c.start();
+
+        // producers keep sending through broker-b
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            try {
+                SendResult r = p.send(new Message(topic, "T", "probe", "p".getBytes(StandardCharsets.UTF_8)));
+                return r.getMessageQueue().getBrokerName().equals("broker-b");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        for (int i = 0; i < 100; i++) {
+            SendResult r = p.send(new Message(topic, "T", "during" + i, ("during" + i).getBytes(StandardCharsets.UTF_8)));
+            assertThat(r.getMessageQueue().getBrokerName()).isEqualTo("broker-b");
+            sent.add("during" + i);
+        }
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(received.keySet()).containsAll(sent));
+
+        // the master comes back: it serves again and the slave follows it
+        a0.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            SendResult r = p.send(new Message(topic, "T", "back", "b".getBytes(StandardCharsets.UTF_8)));
+            return r.getMessageQueue().getBrokerName().equals("broker-a");
+        });
+        for (int i = 0; i < 100; i++) {
+            p.send(new Message(topic, "T", "post" + i, ("post" + i).getBytes(StandardCharsets.UTF_8)));
+            sent.add("post" + i);
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(received.keySet()).containsAll(sent));
+        MQClientInstance after = rawClient();
+        after.start();
+        try {
+            MQClientInstance r = after;
+            int aQueueCount = (int) p.fetchPublishMessageQueues(topic).stream()
+                    .filter(q -> q.getBrokerName().equals("broker-a")).count();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(maxOffsets(r, a1.addr(), topic, aQueueCount))
+                            .containsExactly(maxOffsets(r, a0.addr(), topic, aQueueCount)));
+        } finally {
+            after.shutdown();
+        }
+    }
+}
