@@ -25,9 +25,17 @@ mkdir -p "$RUN_DIR" "$LOGS_DIR"
 HEAP_OPTS="-XX:MaxRAMPercentage=$heap_pct -XX:InitialRAMPercentage=$(awk "BEGIN{print $heap_pct/4}")"
 case " ${JAVA_OPTS:-} " in *" -Xmx"*|*"MaxRAMPercentage"*|*" -XX:MaxRAM="*) HEAP_OPTS="" ;; esac
 
+# one log file per server: named after the -c file (broker-a-master.conf -> broker-a-master.log)
+LOG_NAME="$prefix"
+prev=""
+for arg in "$@"; do
+  if [ "$prev" = "-c" ] || [ "$prev" = "--configFile" ]; then LOG_NAME="$(basename "$arg" .conf)"; fi
+  prev="$arg"
+done
+
 echo $$ > "$RUN_DIR/$prefix-$$.pid"
 # shellcheck disable=SC2086
 exec "$JAVA" -server -XX:+UseG1GC $HEAP_OPTS -XX:+ExitOnOutOfMemoryError \
   -Drocketcluster.home.dir="$HOME_DIR" -Drocketcluster.logs.dir="$LOGS_DIR" \
-  -Drocketcluster.log.target="${ROCKETCLUSTER_LOG_TARGET:-file}" \
+  -Drocketcluster.log.target="${ROCKETCLUSTER_LOG_TARGET:-file}" -Drocketcluster.log.name="$LOG_NAME" \
   ${JAVA_OPTS:-} -cp "$JAR:$ROOT/$module/target/lib/*" "$main" "$@"

@@ -16,7 +16,12 @@ import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -229,6 +234,120 @@ class ReplicationTest {
                             .containsExactly(maxOffsets(r, a0.addr(), topic, aQueueCount)));
         } finally {
             after.shutdown();
+        }
+    }
+
+    /**
+     * The defined behaviour when the master lost an unflushed tail (a machine crash): the slave saves
+     * the bytes the master no longer has under store/ha-divergent/, truncates to the master's end and
+     * follows the master again.
+     */
+    @Test
+    void aSlaveAheadOfACrashedMasterSavesTheDivergentTailAndFollowsAgain() throws Exception {
+        cluster = new LocalCluster("replication-divergence");
+        cluster.startNamesrv();
+        LocalCluster.BrokerNode m = master("broker-a", "ASYNC_MASTER").start();
+        LocalCluster.BrokerNode s = slave("broker-a").start();
+        DefaultMQProducer p = producer();
+        String topic = Clients.unique("Diverge");
+        assertThat(send(p, topic, 100, "m")).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
+        int queues = p.fetchPublishMessageQueues(topic).size();
+        MQClientInstance raw = rawClient();
+        raw.start();
+        try {
+            long[] before = maxOffsets(raw, m.addr(), topic, queues);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(maxOffsets(raw, s.addr(), topic, queues)).containsExactly(before));
+
+            // the master crashes and loses the last ~3 KB it had not flushed
+            m.kill9();
+            Path commitLog = m.storeDir().resolve("commitlog").resolve("00000000000000000000");
+            long dataEnd = dataEnd(commitLog);
+            try (FileChannel ch = FileChannel.open(commitLog, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.allocate(3000), dataEnd - 3000);
+            }
+            m.start();
+
+            Path divergent = s.storeDir().resolve("ha-divergent");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.isDirectory(divergent)
+                    && Files.list(divergent).findAny().isPresent());
+            long[] afterCrash = maxOffsets(raw, m.addr(), topic, queues);
+            assertThat(java.util.Arrays.stream(afterCrash).sum()).isLessThan(100);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(maxOffsets(raw, s.addr(), topic, queues)).containsExactly(afterCrash));
+            Path saved = Files.list(divergent).findFirst().orElseThrow();
+            String[] range = saved.getFileName().toString().replace(".bin", "").split("-");
+            assertThat(Files.size(saved)).isEqualTo(Long.parseLong(range[1]) - Long.parseLong(range[0])).isPositive();
+
+            // and it follows the master again
+            assertThat(send(p, topic, 20, "n")).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(maxOffsets(raw, s.addr(), topic, queues))
+                            .containsExactly(maxOffsets(raw, m.addr(), topic, queues)));
+        } finally {
+            raw.shutdown();
+        }
+    }
+
+    /** With slaveReadEnable, a master whose data is "cold" tells the consumer to read from the slave. */
+    @Test
+    void slaveReadEnableSuggestsTheSlaveForColdDataAndTheFastChannelServesProducers() throws Exception {
+        cluster = new LocalCluster("replication-slave-read");
+        cluster.startNamesrv();
+        // accessMessageInMemoryMaxRatio=0: nothing counts as in memory, so all data is cold
+        cluster.broker("broker-a", 0, Map.of("brokerRole", "ASYNC_MASTER",
+                "slaveReadEnable", "true", "accessMessageInMemoryMaxRatio", "0")).start();
+        slave("broker-a").start();
+        DefaultMQProducer p = producer();
+        p.setVipChannelEnabled(true); // sends go to listenPort-2
+        String topic = Clients.unique("SlaveRead");
+        assertThat(send(p, topic, 50, "m")).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
+
+        org.apache.rocketmq.client.consumer.DefaultMQPullConsumer pull =
+                new org.apache.rocketmq.client.consumer.DefaultMQPullConsumer(Clients.unique("pull"));
+        pull.setNamesrvAddr(cluster.namesrvAddr());
+        pull.setInstanceName(Clients.unique("pull"));
+        pull.start();
+        clients.add(pull);
+        try {
+            MessageQueue nonEmpty = null;
+            for (MessageQueue q : pull.fetchSubscribeMessageQueues(topic)) {
+                if (pull.maxOffset(q) > 0) {
+                    nonEmpty = q;
+                }
+            }
+            assertThat(nonEmpty).isNotNull();
+            org.apache.rocketmq.client.consumer.PullResult r = pull.pull(nonEmpty, "*", 0, 32);
+            assertThat(r.getPullStatus()).isEqualTo(org.apache.rocketmq.client.consumer.PullStatus.FOUND);
+            assertThat(((org.apache.rocketmq.client.impl.consumer.PullResultExt) r).getSuggestWhichBrokerId())
+                    .isEqualTo(1L);
+        } finally {
+            pull.shutdown();
+        }
+    }
+
+    /** Offset just past the last non-zero byte of a commitlog file. */
+    private static long dataEnd(Path file) throws Exception {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            long size = ch.size();
+            long end = 0;
+            for (long pos = 0; pos < size; pos += buf.capacity()) {
+                buf.clear();
+                ch.read(buf, pos);
+                boolean any = false;
+                for (int i = buf.position() - 1; i >= 0; i--) {
+                    if (buf.get(i) != 0) {
+                        end = pos + i + 1;
+                        any = true;
+                        break;
+                    }
+                }
+                if (!any && end > 0) {
+                    break;
+                }
+            }
+            return end;
         }
     }
 }
