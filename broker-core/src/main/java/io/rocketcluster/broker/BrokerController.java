@@ -209,6 +209,14 @@ public final class BrokerController {
         }
     }
 
+    /** A consumer's explicit offset commit; a slave remembers it to hand it back to a returning master. */
+    public void commitOffset(String group, String topic, int queueId, long offset) {
+        offsets.commit(group, topic, queueId, offset);
+        if (synchronizer != null) {
+            synchronizer.recordLocalCommit(group, topic, queueId, offset);
+        }
+    }
+
     public boolean isSlave() {
         return storeConfig.getBrokerRole() == BrokerRole.SLAVE;
     }

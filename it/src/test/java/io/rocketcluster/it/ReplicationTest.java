@@ -326,6 +326,98 @@ class ReplicationTest {
         }
     }
 
+    /** The slave pulls topic configs, consumer offsets and subscription groups from its master. */
+    @Test
+    void theSlaveSynchronisesMetadataFromItsMaster() throws Exception {
+        cluster = new LocalCluster("replication-metadata");
+        cluster.startNamesrv();
+        LocalCluster.BrokerNode m = master("broker-a", "ASYNC_MASTER").start();
+        LocalCluster.BrokerNode s = slave("broker-a").start();
+        DefaultMQProducer p = producer();
+        String topic = Clients.unique("Meta");
+        String group = Clients.unique("cg");
+        assertThat(send(p, topic, 20, "m")).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
+        Set<String> got = ConcurrentHashMap.newKeySet();
+        DefaultMQPushConsumer c = Clients.pushConsumer(cluster.namesrvAddr(), group, topic, "*",
+                msg -> got.add(msg.getKeys()));
+        clients.add(c);
+        c.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> got.size() == 20);
+        MQClientInstance raw = rawClient();
+        raw.start();
+        try {
+            await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+                assertThat(body(raw, s.addr(), RequestCode.GET_ALL_TOPIC_CONFIG)).contains("\"" + topic + "\"");
+                assertThat(body(raw, s.addr(), RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG)).contains("\"" + group + "\"");
+                assertThat(body(raw, s.addr(), RequestCode.GET_ALL_CONSUMER_OFFSET)).contains(topic + "@" + group);
+            });
+            assertThat(body(raw, m.addr(), RequestCode.GET_ALL_DELAY_OFFSET)).contains("offsetTable");
+        } finally {
+            raw.shutdown();
+        }
+    }
+
+    /** Offsets committed to the slave while the master is down are not lost when it returns. */
+    @Test
+    void offsetsCommittedWhileTheMasterIsDownSurviveItsReturn() throws Exception {
+        cluster = new LocalCluster("replication-offsets");
+        cluster.startNamesrv();
+        LocalCluster.BrokerNode m = master("broker-a", "ASYNC_MASTER").start();
+        LocalCluster.BrokerNode s = slave("broker-a").start();
+        DefaultMQProducer p = producer();
+        String topic = Clients.unique("Offsets");
+        String group = Clients.unique("cg");
+        assertThat(send(p, topic, 50, "m")).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
+        int queues = p.fetchPublishMessageQueues(topic).size();
+        MQClientInstance raw = rawClient();
+        raw.start();
+        try {
+            long[] onMaster = maxOffsets(raw, m.addr(), topic, queues);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(maxOffsets(raw, s.addr(), topic, queues)).containsExactly(onMaster));
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    body(raw, s.addr(), RequestCode.GET_ALL_TOPIC_CONFIG).contains("\"" + topic + "\""));
+        } finally {
+            raw.shutdown();
+        }
+        m.kill9();
+
+        // consumed from the slave; the consumer commits its offsets there
+        Set<String> first = ConcurrentHashMap.newKeySet();
+        DefaultMQPushConsumer c1 = Clients.pushConsumer(cluster.namesrvAddr(), group, topic, "*",
+                msg -> first.add(msg.getKeys()));
+        c1.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.size() == 50);
+        c1.shutdown(); // persists its offsets to the slave
+
+        m.start();
+        // a new consumer of the group, once the master is back, starts after what was consumed
+        assertThat(send(p, topic, 10, "later")).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
+        Set<String> second = ConcurrentHashMap.newKeySet();
+        DefaultMQPushConsumer c2 = Clients.pushConsumer(cluster.namesrvAddr(), group, topic, "*",
+                msg -> second.add(msg.getKeys()));
+        clients.add(c2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            MQClientInstance r = rawClient();
+            r.start();
+            try {
+                return body(r, m.addr(), RequestCode.GET_ALL_CONSUMER_OFFSET).contains(topic + "@" + group);
+            } finally {
+                r.shutdown();
+            }
+        });
+        c2.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> second.size() >= 10);
+        assertThat(second).allMatch(k -> k.startsWith("later")).hasSize(10);
+    }
+
+    private static String body(MQClientInstance client, String addr, int code) throws Exception {
+        RemotingCommand r = client.getMQClientAPIImpl().getRemotingClient()
+                .invokeSync(addr, RemotingCommand.createRequestCommand(code, null), 3000);
+        assertThat(r.getCode()).isZero();
+        return new String(r.getBody(), StandardCharsets.UTF_8);
+    }
+
     /** Offset just past the last non-zero byte of a commitlog file. */
     private static long dataEnd(Path file) throws Exception {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -15,6 +15,9 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A slave's periodic pull of its master's metadata (protocol.md §6.5), in RocketMQ's order: topic
@@ -32,6 +35,8 @@ public final class SlaveSynchronizer {
     private final JsonConfigFile<?> delayOffsetFile;
     private final String ownAddr;
     private volatile String masterAddr;
+    /** Offsets consumers committed on this slave (while the master was unreachable), not yet handed back. */
+    private final Map<String, Map<Integer, Long>> localCommits = new ConcurrentHashMap<>();
 
     public SlaveSynchronizer(NettyRemotingClient client, TopicConfigManager topics, ConsumerOffsetManager offsets,
                              SubscriptionGroupManager groups, JsonConfigFile<?> delayOffsetFile, String ownAddr) {
@@ -53,6 +58,11 @@ public final class SlaveSynchronizer {
         return false;
     }
 
+    /** A consumer committed an offset on this slave (it only does so when the master is unreachable). */
+    public void recordLocalCommit(String group, String topic, int queueId, long offset) {
+        localCommits.computeIfAbsent(topic + "@" + group, k -> new ConcurrentHashMap<>()).put(queueId, offset);
+    }
+
     public String masterAddr() {
         return masterAddr;
     }
@@ -72,7 +82,9 @@ public final class SlaveSynchronizer {
             }
             byte[] offsetBody = call(master, RequestCode.GET_ALL_CONSUMER_OFFSET);
             if (offsetBody != null) {
-                offsets.putAll(Json.decode(offsetBody, ConsumerOffsetManager.OffsetTable.class));
+                ConsumerOffsetManager.OffsetTable masterOffsets = Json.decode(offsetBody, ConsumerOffsetManager.OffsetTable.class);
+                handBackLocalCommits(master, masterOffsets);
+                offsets.putAll(masterOffsets);
                 offsets.persist();
             }
             byte[] delayBody = call(master, RequestCode.GET_ALL_DELAY_OFFSET);
@@ -86,6 +98,36 @@ public final class SlaveSynchronizer {
         } catch (Exception e) {
             LOG.warn("metadata sync from master {} failed: {}", master, e.toString());
         }
+    }
+
+    /**
+     * Offsets committed here while the master was down go back to the master when they are ahead of
+     * its own, so a returning master does not hand consumers stale offsets (RocketMQ 4.x loses them).
+     */
+    private void handBackLocalCommits(String master, ConsumerOffsetManager.OffsetTable masterOffsets) throws Exception {
+        for (Map.Entry<String, Map<Integer, Long>> e : localCommits.entrySet()) {
+            int at = e.getKey().indexOf('@');
+            String topic = e.getKey().substring(0, at);
+            String group = e.getKey().substring(at + 1);
+            Map<Integer, Long> onMaster = masterOffsets.offsetTable.computeIfAbsent(e.getKey(), k -> new HashMap<>());
+            for (Map.Entry<Integer, Long> q : e.getValue().entrySet()) {
+                Long masterValue = onMaster.get(q.getKey());
+                if (masterValue == null || masterValue < q.getValue()) {
+                    RemotingCommand update = RemotingCommand.request(RequestCode.UPDATE_CONSUMER_OFFSET)
+                            .put("consumerGroup", group).put("topic", topic).put("queueId", q.getKey())
+                            .put("commitOffset", q.getValue());
+                    RemotingCommand r = client.invokeSync(master, update, TIMEOUT_MILLIS);
+                    if (r.code() != ResponseCode.SUCCESS) {
+                        throw new IllegalStateException("master refused offset update: " + r.remark());
+                    }
+                    onMaster.put(q.getKey(), q.getValue());
+                    LOG.info("handed offset {} of {} queue {} committed while the master was down back to {}",
+                            q.getValue(), e.getKey(), q.getKey(), master);
+                }
+                e.getValue().remove(q.getKey(), q.getValue());
+            }
+        }
+        localCommits.values().removeIf(Map::isEmpty);
     }
 
     private byte[] call(String addr, int code) throws Exception {

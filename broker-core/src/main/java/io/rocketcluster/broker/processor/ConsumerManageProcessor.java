@@ -55,7 +55,7 @@ public final class ConsumerManageProcessor implements RequestProcessor {
     }
 
     private RemotingCommand updateOffset(RemotingCommand request) {
-        broker.offsets().commit(request.require("consumerGroup"), request.require("topic"),
+        broker.commitOffset(request.require("consumerGroup"), request.require("topic"),
                 request.requireInt("queueId"), request.requireLong("commitOffset"));
         return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
     }
