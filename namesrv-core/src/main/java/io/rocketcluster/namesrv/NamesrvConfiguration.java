@@ -1,6 +1,6 @@
 package io.rocketcluster.namesrv;
 
-import io.rocketcluster.namesrv.file.ConfigFile;
+import io.rocketcluster.remoting.config.ConfigFile;
 import io.rocketcluster.remoting.config.ConfigBinder;
 import io.rocketcluster.remoting.config.ConfigException;
 import io.rocketcluster.remoting.netty.NettyServerConfig;

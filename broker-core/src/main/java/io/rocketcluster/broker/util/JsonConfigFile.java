@@ -1,67 +1,52 @@
 package io.rocketcluster.broker.util;
 
+import io.rocketcluster.remoting.config.ConfigFile;
 import io.rocketcluster.remoting.data.Json;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
- * A JSON config file under {@code <store>/config/} written crash-safely as RocketMQ does: the new
- * content goes to {@code <file>.tmp}, the old one is kept as {@code <file>.bak}, then an atomic
- * rename. Loading falls back to the {@code .bak} copy when the main file is missing or unreadable.
+ * A broker metadata file under {@code <store>/config/} (topics.json, consumerOffset.json, ...) as
+ * JSON, kept crash-safe by {@link ConfigFile} (tmp + .bak + atomic rename, backup on load).
  */
 public final class JsonConfigFile<T> {
-    private static final Logger LOG = LogManager.getLogger(JsonConfigFile.class);
-    private final Path file;
+    private final ConfigFile file;
     private final Class<T> type;
 
-    public JsonConfigFile(Path file, Class<T> type) {
-        this.file = file;
+    public JsonConfigFile(Path path, Class<T> type) {
+        this.file = new ConfigFile(path);
         this.type = type;
     }
 
     public Path path() {
-        return file;
+        return file.path();
     }
 
-    /** The stored value, or null when neither the file nor its backup can be read. */
+    /**
+     * The stored value (from the backup if the file is damaged), or null when there is none yet.
+     *
+     * @throws UncheckedIOException when the file and its backup are both unusable: start-up stops
+     *                              rather than silently losing topics or offsets
+     */
     public T load() {
-        for (Path p : new Path[]{file, file.resolveSibling(file.getFileName() + ".bak")}) {
-            if (!Files.exists(p)) {
-                continue;
-            }
-            try {
-                String text = Files.readString(p);
-                if (!text.isBlank()) {
-                    return Json.decode(text, type);
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("cannot read {}: {}; trying the backup", p, e.getMessage());
-            }
+        try {
+            return file.load(text -> Json.decode(text, type)).orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return null;
     }
 
-    public synchronized void store(T value) {
+    public void store(T value) {
         store(Json.pretty(value));
     }
 
-    public synchronized void store(String text) {
+    public void store(String text) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, text);
-            if (Files.exists(file)) {
-                Files.copy(file, file.resolveSibling(file.getFileName() + ".bak"), StandardCopyOption.REPLACE_EXISTING);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            file.store(text);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new UncheckedIOException("cannot write " + file.path(), e);
         }
     }
 }

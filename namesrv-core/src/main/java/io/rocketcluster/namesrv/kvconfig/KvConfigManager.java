@@ -1,6 +1,6 @@
 package io.rocketcluster.namesrv.kvconfig;
 
-import io.rocketcluster.namesrv.file.ConfigFile;
+import io.rocketcluster.remoting.config.ConfigFile;
 import io.rocketcluster.remoting.data.Json;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;

@@ -1,4 +1,4 @@
-package io.rocketcluster.namesrv.file;
+package io.rocketcluster.remoting.config;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;

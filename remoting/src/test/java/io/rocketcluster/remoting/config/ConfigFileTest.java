@@ -1,4 +1,4 @@
-package io.rocketcluster.namesrv.file;
+package io.rocketcluster.remoting.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
