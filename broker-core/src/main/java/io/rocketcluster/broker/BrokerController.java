@@ -13,6 +13,8 @@ import io.rocketcluster.broker.ha.HaClient;
 import io.rocketcluster.broker.ha.HaServer;
 import io.rocketcluster.broker.ha.SlaveSynchronizer;
 import io.rocketcluster.broker.processor.MetadataProcessor;
+import io.rocketcluster.broker.processor.SendBackProcessor;
+import io.rocketcluster.broker.schedule.ScheduleMessageService;
 import io.rocketcluster.broker.util.JsonConfigFile;
 import io.rocketcluster.broker.longpolling.PullRequestHoldService;
 import io.rocketcluster.broker.offset.ConsumerOffsetManager;
@@ -82,6 +84,7 @@ public final class BrokerController {
     private HaServer haServer;
     private HaClient haClient;
     private SlaveSynchronizer synchronizer;
+    private ScheduleMessageService schedule;
     private volatile boolean shutdown;
 
     public BrokerController(BrokerConfig brokerConfig, MessageStoreConfig storeConfig, NettyServerConfig serverConfig) {
@@ -137,6 +140,7 @@ public final class BrokerController {
             s.registerProcessor(RequestCode.SEND_MESSAGE, send, sendPool);
             s.registerProcessor(RequestCode.SEND_MESSAGE_V2, send, sendPool);
             s.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, send, sendPool);
+            s.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, new SendBackProcessor(this), sendPool);
             RequestProcessor client = new ClientManageProcessor(this);
             s.registerProcessor(RequestCode.HEART_BEAT, client, heartbeatPool);
             s.registerProcessor(RequestCode.UNREGISTER_CLIENT, client, clientPool);
@@ -192,6 +196,9 @@ public final class BrokerController {
                     new JsonConfigFile<>(delayOffsetPath(), Object.class), brokerConfig.brokerAddr());
             scheduler.scheduleWithFixedDelay(synchronizer::syncAll, 3000, 10000, TimeUnit.MILLISECONDS);
         } else {
+            schedule = new ScheduleMessageService(store, delayOffsetPath(), clock);
+            schedule.load();
+            schedule.start(storeConfig.getFlushDelayOffsetInterval());
             haServer = new HaServer(store, storeConfig, brokerConfig.getListenPort() + 1);
             haServer.start();
             if (storeConfig.getBrokerRole() == BrokerRole.SYNC_MASTER) {
@@ -227,6 +234,10 @@ public final class BrokerController {
 
     /** The delayOffset.json text (what GET_ALL_DELAY_OFFSET returns); an empty table when none. */
     public String delayOffsetsJson() {
+        if (schedule != null) {
+            return new String(io.rocketcluster.remoting.data.Json.encode(schedule.snapshot()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
         try {
             Path p = delayOffsetPath();
             return Files.exists(p) ? Files.readString(p) : "{\"offsetTable\":{}}";
@@ -289,6 +300,9 @@ public final class BrokerController {
         }
         if (haServer != null) {
             haServer.close();
+        }
+        if (schedule != null) {
+            schedule.close();
         }
         if (server != null) {
             server.close();

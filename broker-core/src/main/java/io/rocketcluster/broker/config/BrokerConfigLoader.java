@@ -37,7 +37,7 @@ public final class BrokerConfigLoader {
             "enableDLegerCommitLog", "storeReplyMessageEnable", "isEnableBatchPush", "autoDeleteUnusedStats",
             "startAcceptSendRequestTimeStamp", "debugLockEnable", "duplicationEnable", "diskFallRecorded",
             "filterSupportRetry", "transactionTimeOut", "transactionCheckMax", "transactionCheckInterval",
-            "flushDelayOffsetInterval", "messageStorePlugIn", "highSpeedMode",
+            "messageStorePlugIn", "highSpeedMode",
             "storePathIndex");
 
     /** Old spellings RocketMQ renamed in 4.5.2; we accept both. */

@@ -32,6 +32,7 @@ public class MessageStoreConfig {
     private int syncFlushTimeout = 5000;
     /** largest accepted body */
     private int maxMessageSize = 1024 * 1024 * 4;
+    private int flushDelayOffsetInterval = 10000;
 
     private String deleteWhen = "04";
     /** hours */
@@ -107,6 +108,8 @@ public class MessageStoreConfig {
     public void setFlushConsumeQueueThoroughInterval(int v) { this.flushConsumeQueueThoroughInterval = v; }
     public int getSyncFlushTimeout() { return syncFlushTimeout; }
     public void setSyncFlushTimeout(int v) { this.syncFlushTimeout = v; }
+    public int getFlushDelayOffsetInterval() { return flushDelayOffsetInterval; }
+    public void setFlushDelayOffsetInterval(int v) { this.flushDelayOffsetInterval = v; }
     public int getMaxMessageSize() { return maxMessageSize; }
     public void setMaxMessageSize(int v) { this.maxMessageSize = v; }
     public String getDeleteWhen() { return deleteWhen; }

@@ -11,6 +11,11 @@ record SendHeader(String producerGroup, String topic, String defaultTopic, int d
                   int queueId, int sysFlag, long bornTimestamp, int flag, String properties,
                   int reconsumeTimes, boolean unitMode, Integer maxReconsumeTimes, boolean batch) {
 
+    SendHeader redirectedTo(String newTopic, int newQueueId) {
+        return new SendHeader(producerGroup, newTopic, defaultTopic, defaultTopicQueueNums, newQueueId, sysFlag,
+                bornTimestamp, flag, properties, reconsumeTimes, unitMode, maxReconsumeTimes, batch);
+    }
+
     static SendHeader parse(RemotingCommand r) {
         boolean v2 = r.code() != RequestCode.SEND_MESSAGE;
         String max = r.get(v2 ? "l" : "maxReconsumeTimes");

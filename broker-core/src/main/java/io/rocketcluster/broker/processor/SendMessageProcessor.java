@@ -47,6 +47,13 @@ public final class SendMessageProcessor implements RequestProcessor {
         if (topic == null) {
             return CompletableFuture.completedFuture(response);
         }
+        if (TopicValidator.isRetryTopic(h.topic())) {
+            TopicConfig dlq = deadLetterIfExhausted(request, h);
+            if (dlq != null) {
+                topic = dlq;
+                h = h.redirectedTo(dlq.topicName, 0);
+            }
+        }
         int queueId = h.queueId();
         if (queueId < 0) {
             queueId = ThreadLocalRandom.current().nextInt(Math.max(1, topic.writeQueueNums));
@@ -113,6 +120,23 @@ public final class SendMessageProcessor implements RequestProcessor {
             batch.add(m);
         }
         return broker.store().putBatch(batch, wait).thenApply(r -> toResponse(broker.stats(), response, r, queueId));
+    }
+
+    /**
+     * A send to {@code %RETRY%<group>} (the client's own fallback when send-back failed) whose
+     * reconsume count reached the limit goes to {@code %DLQ%<group>} instead (protocol.md §8.8).
+     */
+    private TopicConfig deadLetterIfExhausted(RemotingCommand request, SendHeader h) {
+        String group = h.topic().substring(TopicValidator.RETRY_PREFIX.length());
+        io.rocketcluster.remoting.data.SubscriptionGroupConfig groupConfig = broker.groups().findOrCreate(group);
+        int max = groupConfig == null ? 16 : groupConfig.retryMaxTimes;
+        if (request.version() >= io.rocketcluster.remoting.protocol.RemotingVersion.V3_4_9 && h.maxReconsumeTimes() != null) {
+            max = h.maxReconsumeTimes();
+        }
+        if (h.reconsumeTimes() < max) {
+            return null;
+        }
+        return broker.topics().createRetryTopic(TopicValidator.DLQ_PREFIX + group, 1);
     }
 
     private MessageToStore message(SendHeader h, int queueId, int sysFlag, byte[] body, String properties,

@@ -25,9 +25,12 @@ final class Dispatcher implements Runnable {
     private volatile Thread thread;
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
-    Dispatcher(CommitLog commitLog, ConsumeQueueStore queues) {
+    private final DelayLevels delayLevels;
+
+    Dispatcher(CommitLog commitLog, ConsumeQueueStore queues, DelayLevels delayLevels) {
         this.commitLog = commitLog;
         this.queues = queues;
+        this.delayLevels = delayLevels;
     }
 
     void addListener(ArrivalListener l) {
@@ -91,7 +94,8 @@ final class Dispatcher implements Runnable {
             return false;
         }
         if (r.isConsumable()) {
-            long tags = r.tagsCode();
+            long tags = DelayLevels.SCHEDULE_TOPIC.equals(r.topic())
+                    ? r.storeTimestamp() + delayLevels.delayMillis(r.queueId() + 1) : r.tagsCode();
             queues.get(r.topic(), r.queueId()).put(r.queueOffset(), offset, r.size(), tags);
             if (notify) {
                 for (ArrivalListener l : listeners) {

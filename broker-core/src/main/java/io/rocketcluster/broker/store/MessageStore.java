@@ -39,6 +39,7 @@ public final class MessageStore {
     private final LongSupplier clock;
     private final Path root;
     private final CommitLog commitLog;
+    private final DelayLevels delayLevels;
     private final ConsumeQueueStore queues;
     private final Dispatcher dispatcher;
     private final CommitLogFlusher flusher;
@@ -59,7 +60,8 @@ public final class MessageStore {
         this.root = Path.of(config.getStorePathRootDir());
         this.commitLog = new CommitLog(Path.of(config.commitLogDir()), config.getMappedFileSizeCommitLog(), clock);
         this.queues = new ConsumeQueueStore(root.resolve("consumequeue"), config.getMappedFileSizeConsumeQueue());
-        this.dispatcher = new Dispatcher(commitLog, queues);
+        this.delayLevels = new DelayLevels(config.getMessageDelayLevel());
+        this.dispatcher = new Dispatcher(commitLog, queues, delayLevels);
         this.flusher = new CommitLogFlusher(commitLog, config);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "store-consumequeue-flush");
@@ -172,7 +174,40 @@ public final class MessageStore {
         if (refused != null) {
             return CompletableFuture.completedFuture(PutResult.failed(refused));
         }
+        routeDelayed(m);
         return afterAppend(commitLog.append(m), waitForFlush);
+    }
+
+    public DelayLevels delayLevels() {
+        return delayLevels;
+    }
+
+    /**
+     * A consumable message with a {@code DELAY} level waits in {@link DelayLevels#SCHEDULE_TOPIC}
+     * queue level-1, remembering its real topic and queue (protocol.md §8.9).
+     */
+    private void routeDelayed(MessageToStore m) {
+        if (!CommitLog.isConsumable(m.sysFlag)) {
+            return;
+        }
+        String delay = MessageProperties.get(m.properties, MessageProperties.DELAY);
+        int level;
+        try {
+            level = delay == null ? 0 : Integer.parseInt(delay.trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (level <= 0) {
+            return;
+        }
+        level = Math.min(level, delayLevels.maxLevel());
+        java.util.Map<String, String> props = MessageProperties.parse(m.properties);
+        props.put(MessageProperties.DELAY, String.valueOf(level));
+        props.put(MessageProperties.REAL_TOPIC, m.topic);
+        props.put(MessageProperties.REAL_QID, String.valueOf(m.queueId));
+        m.properties = MessageProperties.format(props);
+        m.topic = DelayLevels.SCHEDULE_TOPIC;
+        m.queueId = level - 1;
     }
 
     /** Appends a batch of messages of one queue; same durability as {@link #put}. */
@@ -355,6 +390,26 @@ public final class MessageStore {
     public long minOffset(String topic, int queueId) {
         ConsumeQueue cq = queues.find(topic, queueId);
         return cq == null ? 0 : cq.minOffset();
+    }
+
+    /** One consume-queue entry: where the message is and its tag code (a deliver time in the schedule topic). */
+    public record QueueEntry(long commitLogOffset, int size, long tagsCode) {
+    }
+
+    /** The entry at {@code queueOffset}, or null when it is not (or no longer) there. */
+    public QueueEntry entry(String topic, int queueId, long queueOffset) {
+        ConsumeQueue cq = queues.find(topic, queueId);
+        if (cq == null || queueOffset < cq.minOffset()) {
+            return null;
+        }
+        ByteBuffer e = cq.entries(queueOffset, 1);
+        return e == null ? null : new QueueEntry(e.getLong(0), e.getInt(8), e.getLong(12));
+    }
+
+    /** The decoded message stored at {@code commitLogOffset}, or null. */
+    public StoredMessage messageAt(long commitLogOffset) {
+        ByteBuffer record = commitLog.readRecord(commitLogOffset);
+        return record == null ? null : StoredMessage.decode(record);
     }
 
     /** Store timestamp of the message at {@code queueOffset}, or -1. */

@@ -118,7 +118,7 @@ public final class TopicConfigManager {
         return c;
     }
 
-    /** Creates a group's retry topic if missing. */
+    /** Creates a group's retry or dead-letter topic (or another internal topic) if missing, perm read+write. */
     public TopicConfig createRetryTopic(String topic, int queueNums) {
         TopicConfig existing = topics.get(topic);
         if (existing != null) {

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /** Topic names and reserved topics (protocol.md §4.4). */
 public final class TopicValidator {
     public static final String AUTO_CREATE_TOPIC_KEY = "TBW102";
-    public static final String SCHEDULE_TOPIC = "SCHEDULE_TOPIC_XXXX";
+    public static final String SCHEDULE_TOPIC = io.rocketcluster.broker.store.DelayLevels.SCHEDULE_TOPIC;
     public static final String BENCHMARK_TOPIC = "BenchmarkTest";
     public static final String TRANS_HALF_TOPIC = "RMQ_SYS_TRANS_HALF_TOPIC";
     public static final String TRANS_OP_HALF_TOPIC = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
