@@ -15,6 +15,9 @@ import io.rocketcluster.broker.ha.SlaveSynchronizer;
 import io.rocketcluster.broker.processor.MetadataProcessor;
 import io.rocketcluster.broker.processor.SendBackProcessor;
 import io.rocketcluster.broker.schedule.ScheduleMessageService;
+import io.rocketcluster.broker.transaction.EndTransactionProcessor;
+import io.rocketcluster.broker.transaction.TransactionCheckService;
+import io.rocketcluster.broker.transaction.TransactionalMessages;
 import io.rocketcluster.broker.util.JsonConfigFile;
 import io.rocketcluster.broker.longpolling.PullRequestHoldService;
 import io.rocketcluster.broker.offset.ConsumerOffsetManager;
@@ -85,6 +88,8 @@ public final class BrokerController {
     private HaClient haClient;
     private SlaveSynchronizer synchronizer;
     private ScheduleMessageService schedule;
+    private final TransactionalMessages transactions;
+    private TransactionCheckService transactionCheck;
     private volatile boolean shutdown;
 
     public BrokerController(BrokerConfig brokerConfig, MessageStoreConfig storeConfig, NettyServerConfig serverConfig) {
@@ -110,6 +115,7 @@ public final class BrokerController {
         String haAddr = brokerConfig.getBrokerIP2() + ":" + (brokerConfig.getListenPort() + 1);
         this.registrar = new NameServerRegistrar(brokerConfig, haAddr, outClient, topics::snapshot, this::onMasterInfo);
         this.scheduler = Executors.newScheduledThreadPool(2, daemon("broker-scheduled"));
+        this.transactions = new TransactionalMessages(store, topics, storeHost);
     }
 
     public void start() throws InterruptedException {
@@ -127,6 +133,7 @@ public final class BrokerController {
         ExecutorService clientPool = pool("client-manage", brokerConfig.getClientManageThreadPoolNums(), 50000);
         ExecutorService consumerPool = pool("consumer-manage", brokerConfig.getConsumerManageThreadPoolNums(), 50000);
         ExecutorService heartbeatPool = pool("heartbeat", brokerConfig.getHeartbeatThreadPoolNums(), 50000);
+        ExecutorService endTransactionPool = pool("end-transaction", 8 + 2 * Runtime.getRuntime().availableProcessors(), 100000);
 
         PullMessageProcessor pull = new PullMessageProcessor(this);
         holdService = new PullRequestHoldService((ch, req) -> pull.pull(ch, req, false),
@@ -141,6 +148,7 @@ public final class BrokerController {
             s.registerProcessor(RequestCode.SEND_MESSAGE_V2, send, sendPool);
             s.registerProcessor(RequestCode.SEND_BATCH_MESSAGE, send, sendPool);
             s.registerProcessor(RequestCode.CONSUMER_SEND_MSG_BACK, new SendBackProcessor(this), sendPool);
+            s.registerProcessor(RequestCode.END_TRANSACTION, new EndTransactionProcessor(this), endTransactionPool);
             RequestProcessor client = new ClientManageProcessor(this);
             s.registerProcessor(RequestCode.HEART_BEAT, client, heartbeatPool);
             s.registerProcessor(RequestCode.UNREGISTER_CLIENT, client, clientPool);
@@ -183,6 +191,11 @@ public final class BrokerController {
             producers.expire(brokerConfig.getChannelExpiredTimeout());
         }, 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(holdService::check, 1000, 1000, TimeUnit.MILLISECONDS);
+        if (!isSlave()) {
+            transactionCheck = new TransactionCheckService(store, topics, offsets, producers, server, brokerConfig, clock);
+            long interval = brokerConfig.getTransactionCheckInterval();
+            scheduler.scheduleWithFixedDelay(this::checkTransactions, interval, interval, TimeUnit.MILLISECONDS);
+        }
         LOG.info("broker {} ({}) started on {}, registered with {}/{} nameservers", brokerConfig.getBrokerName(),
                 storeConfig.getBrokerRole(), brokerConfig.brokerAddr(), registered, registrar.nameServers().size());
     }
@@ -252,6 +265,18 @@ public final class BrokerController {
 
     public HaClient haClient() {
         return haClient;
+    }
+
+    private void checkTransactions() {
+        try {
+            transactionCheck.check();
+        } catch (RuntimeException e) {
+            LOG.error("transaction check failed", e);
+        }
+    }
+
+    public TransactionalMessages transactions() {
+        return transactions;
     }
 
     private void registerQuietly() {

@@ -79,6 +79,12 @@ public class BrokerConfig {
     private long channelExpiredTimeout = 120000L;
 
     private boolean rejectTransactionMessage = false;
+    /** A half message older than this (ms) without commit/rollback is checked with its producer. */
+    private long transactionTimeOut = 6000L;
+    /** After this many checks an unresolved half message is discarded to TRANS_CHECK_MAX_TIME_TOPIC. */
+    private int transactionCheckMax = 15;
+    /** How often (ms) unresolved half messages are looked for. */
+    private long transactionCheckInterval = 60000L;
 
     private boolean enablePropertyFilter = false;
 
@@ -164,6 +170,12 @@ public class BrokerConfig {
     public void setFlushConsumerOffsetInterval(int v) { this.flushConsumerOffsetInterval = v; }
     public long getChannelExpiredTimeout() { return channelExpiredTimeout; }
     public void setChannelExpiredTimeout(long v) { this.channelExpiredTimeout = v; }
+    public long getTransactionTimeOut() { return transactionTimeOut; }
+    public void setTransactionTimeOut(long v) { this.transactionTimeOut = v; }
+    public int getTransactionCheckMax() { return transactionCheckMax; }
+    public void setTransactionCheckMax(int v) { this.transactionCheckMax = v; }
+    public long getTransactionCheckInterval() { return transactionCheckInterval; }
+    public void setTransactionCheckInterval(long v) { this.transactionCheckInterval = v; }
     public boolean isRejectTransactionMessage() { return rejectTransactionMessage; }
     public void setRejectTransactionMessage(boolean v) { this.rejectTransactionMessage = v; }
     public boolean isEnablePropertyFilter() { return enablePropertyFilter; }

@@ -36,8 +36,7 @@ public final class BrokerConfigLoader {
             "bitMapLengthConsumeQueueExt", "enableCalcFilterBitMap", "filterServerNums", "commercialEnable",
             "enableDLegerCommitLog", "storeReplyMessageEnable", "isEnableBatchPush", "autoDeleteUnusedStats",
             "startAcceptSendRequestTimeStamp", "debugLockEnable", "duplicationEnable", "diskFallRecorded",
-            "filterSupportRetry", "transactionTimeOut", "transactionCheckMax", "transactionCheckInterval",
-            "messageStorePlugIn", "highSpeedMode",
+            "filterSupportRetry", "messageStorePlugIn", "highSpeedMode",
             "storePathIndex");
 
     /** Old spellings RocketMQ renamed in 4.5.2; we accept both. */

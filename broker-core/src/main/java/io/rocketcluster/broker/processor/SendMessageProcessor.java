@@ -87,6 +87,13 @@ public final class SendMessageProcessor implements RequestProcessor {
                     + MessageRecord.MAX_PROPERTIES_LENGTH + " bytes");
         }
         MessageToStore m = message(h, queueId, sysFlag, body, properties, bornHost);
+        if ((sysFlag & MessageRecord.SYSFLAG_TRANSACTION_MASK) == MessageRecord.SYSFLAG_TRANSACTION_PREPARED) {
+            if (broker.brokerConfig().isRejectTransactionMessage()) {
+                return done(response, ResponseCode.NO_PERMISSION, "the broker[" + broker.brokerConfig().getBrokerName()
+                        + "] sending transaction message is forbidden");
+            }
+            broker.transactions().toHalf(m);
+        }
         int qid = queueId;
         return broker.store().put(m, wait).thenApply(r -> toResponse(broker.stats(), response, r, qid));
     }

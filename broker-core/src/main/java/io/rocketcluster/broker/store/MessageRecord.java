@@ -132,7 +132,7 @@ public final class MessageRecord {
     }
 
     /** Sets the fields known only at append time. */
-    static void patch(ByteBuffer record, long queueOffset, long physicalOffset, long storeTimestamp) {
+    public static void patch(ByteBuffer record, long queueOffset, long physicalOffset, long storeTimestamp) {
         int sysFlag = record.getInt(SYS_FLAG);
         record.putLong(QUEUE_OFFSET, queueOffset);
         record.putLong(PHYSICAL_OFFSET, physicalOffset);
