@@ -72,6 +72,11 @@ public final class LocalCluster implements AutoCloseable {
         public String log() {
             return process.tail();
         }
+
+        /** The broker's log file (all of its runs append to it). */
+        public Path logFile() {
+            return process.log();
+        }
     }
 
     public LocalCluster(String testName) {
@@ -100,7 +105,12 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public String namesrvAddr() {
-        return namesrvPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(";"));
+        return String.join(";", namesrvAddrs());
+    }
+
+    /** Each nameserver's address, in start order. */
+    public List<String> namesrvAddrs() {
+        return namesrvPorts.stream().map(p -> "127.0.0.1:" + p).toList();
     }
 
     /** A broker config with test-friendly defaults; {@code overrides} are broker.conf keys. */

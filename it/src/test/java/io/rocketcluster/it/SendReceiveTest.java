@@ -6,6 +6,7 @@ import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageClientExt;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +23,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Sync, async and oneway sends; a push consumer gets every body, key, tag and property intact. */
+/**
+ * Sync, async, oneway and batch sends; a push consumer gets every body, key, tag and property intact,
+ * and a batch lands in one queue with consecutive offsets.
+ */
 class SendReceiveTest {
     private static LocalCluster cluster;
     private static final List<Object> clients = new ArrayList<>();
@@ -109,6 +113,48 @@ class SendReceiveTest {
                 assertThat(got.getUserProperty("size")).isEqualTo("big");
             }
             assertThat(got.getStoreHost().toString()).contains(cluster.namesrvAddr().isEmpty() ? "" : "127.0.0.1");
+        }
+    }
+
+    @Test
+    void batchSendStoresConsecutiveOffsetsInOneQueue() throws Exception {
+        String topic = Clients.unique("Batch");
+        DefaultMQProducer producer = Clients.producer(cluster.namesrvAddr());
+        clients.add(producer);
+
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add(message(topic, "batch-" + i, "TagBatch"));
+        }
+        SendResult r = producer.send(batch);
+        assertThat(r.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+        String[] offsetMsgIds = r.getOffsetMsgId().split(",");
+        String[] msgIds = r.getMsgId().split(",");
+        assertThat(offsetMsgIds).hasSize(10).doesNotHaveDuplicates();
+        assertThat(msgIds).hasSize(10).doesNotHaveDuplicates();
+        int queueId = r.getMessageQueue().getQueueId();
+        long firstOffset = r.getQueueOffset();
+        Clients.awaitRoute(producer, topic, 4);
+
+        Map<String, MessageExt> received = new ConcurrentHashMap<>();
+        DefaultMQPushConsumer consumer = Clients.pushConsumer(cluster.namesrvAddr(), Clients.unique("cg"), topic, "*",
+                m -> received.put(m.getKeys(), m));
+        clients.add(consumer);
+        consumer.start();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            MessageExt got = received.get("batch-" + i);
+            assertThat(got).as("batch-" + i).isNotNull();
+            assertThat(got.getBody()).isEqualTo(batch.get(i).getBody());
+            assertThat(got.getTags()).isEqualTo("TagBatch");
+            assertThat(got.getUserProperty("seq")).isEqualTo("batch-" + i);
+            assertThat(got.getQueueId()).isEqualTo(queueId);
+            // one queue, consecutive offsets, in the batch's order
+            assertThat(got.getQueueOffset()).isEqualTo(firstOffset + i);
+            assertThat(got.getMsgId()).isEqualTo(msgIds[i]);
+            assertThat(((MessageClientExt) got).getOffsetMsgId())
+                    .isEqualTo(offsetMsgIds[i]);
         }
     }
 
