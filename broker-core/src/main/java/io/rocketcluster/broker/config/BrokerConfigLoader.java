@@ -31,7 +31,7 @@ public final class BrokerConfigLoader {
             "useTLS", "fetchNamesrvAddrByAddressServer", "compressedRegister", "aclEnable",
             "transientStorePoolEnable", "transientStorePoolSize", "fastFailIfNoBufferInStorePool",
             "warmMapedFileEnable", "flushLeastPagesWhenWarmMapedFile", "deleteCommitLogFilesInterval",
-            "deleteConsumeQueueFilesInterval", "destroyMapedFileIntervalForcibly", "redeleteHangedFileInterval",
+            "deleteConsumeQueueFilesInterval", "redeleteHangedFileInterval",
             "osPageCacheBusyTimeOutMills", "enableConsumeQueueExt", "mappedFileSizeConsumeQueueExt",
             "bitMapLengthConsumeQueueExt", "enableCalcFilterBitMap", "filterServerNums", "commercialEnable",
             "enableDLegerCommitLog", "storeReplyMessageEnable", "isEnableBatchPush", "autoDeleteUnusedStats",

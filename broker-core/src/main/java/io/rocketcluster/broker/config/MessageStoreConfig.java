@@ -65,6 +65,7 @@ public class MessageStoreConfig {
     private boolean useReentrantLockWhenPutMessage = true;
 
     private int cleanResourceInterval = 10000;
+    private int destroyMapedFileIntervalForcibly = 120000;
 
     private boolean cleanFileForciblyEnable = true;
 
@@ -142,6 +143,8 @@ public class MessageStoreConfig {
     public void setDefaultQueryMaxNum(int v) { this.defaultQueryMaxNum = v; }
     public boolean isUseReentrantLockWhenPutMessage() { return useReentrantLockWhenPutMessage; }
     public void setUseReentrantLockWhenPutMessage(boolean v) { this.useReentrantLockWhenPutMessage = v; }
+    public int getDestroyMapedFileIntervalForcibly() { return destroyMapedFileIntervalForcibly; }
+    public void setDestroyMapedFileIntervalForcibly(int v) { this.destroyMapedFileIntervalForcibly = v; }
     public int getCleanResourceInterval() { return cleanResourceInterval; }
     public void setCleanResourceInterval(int v) { this.cleanResourceInterval = v; }
     public boolean isCleanFileForciblyEnable() { return cleanFileForciblyEnable; }

@@ -95,7 +95,7 @@ public final class SendMessageProcessor implements RequestProcessor {
             broker.transactions().toHalf(m);
         }
         int qid = queueId;
-        return broker.store().put(m, wait).thenApply(r -> toResponse(broker.stats(), response, r, qid));
+        return broker.store().put(m, wait).thenApply(r -> toResponse(response, r, qid));
     }
 
     private CompletableFuture<RemotingCommand> sendBatch(RemotingCommand request, SendHeader h, int queueId,
@@ -126,7 +126,7 @@ public final class SendMessageProcessor implements RequestProcessor {
             m.flag = e.flag();
             batch.add(m);
         }
-        return broker.store().putBatch(batch, wait).thenApply(r -> toResponse(broker.stats(), response, r, queueId));
+        return broker.store().putBatch(batch, wait).thenApply(r -> toResponse(response, r, queueId));
     }
 
     /**
@@ -197,22 +197,23 @@ public final class SendMessageProcessor implements RequestProcessor {
         return topic;
     }
 
-    private static RemotingCommand toResponse(io.rocketcluster.broker.BrokerStats stats, RemotingCommand response, PutResult r, int queueId) {
+    private RemotingCommand toResponse(RemotingCommand response, PutResult r, int queueId) {
         int code = switch (r.status()) {
             case PUT_OK -> ResponseCode.SUCCESS;
             case FLUSH_DISK_TIMEOUT -> ResponseCode.FLUSH_DISK_TIMEOUT;
             case FLUSH_SLAVE_TIMEOUT -> ResponseCode.FLUSH_SLAVE_TIMEOUT;
             case SLAVE_NOT_AVAILABLE -> ResponseCode.SLAVE_NOT_AVAILABLE;
-            case SERVICE_NOT_AVAILABLE -> ResponseCode.SERVICE_NOT_AVAILABLE;
+            case SERVICE_NOT_AVAILABLE, DISK_FULL -> ResponseCode.SERVICE_NOT_AVAILABLE;
             case MESSAGE_ILLEGAL, PROPERTIES_SIZE_EXCEEDED -> ResponseCode.MESSAGE_ILLEGAL;
             case UNKNOWN_ERROR -> ResponseCode.SYSTEM_ERROR;
         };
         response.code(code);
         if (r.isStored()) {
-            stats.recordPut(r.messageCount());
+            broker.stats().recordPut(r.messageCount());
         }
         if (code != ResponseCode.SUCCESS) {
-            response.remark(r.status().name());
+            response.remark(r.status() == io.rocketcluster.broker.store.PutStatus.DISK_FULL ? broker.store().diskFullReason()
+                    : r.status().name());
         }
         if (r.isStored()) {
             response.put("msgId", r.msgIds());

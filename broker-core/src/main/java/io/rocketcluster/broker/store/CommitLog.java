@@ -154,6 +154,18 @@ public final class CommitLog {
         return f.slice(pos, Math.min(available, maxBytes));
     }
 
+    /** Deletes the oldest file (retention); readers of it stay safe until {@code reclaim} unmaps it. */
+    void deleteFirstFile(java.util.function.Consumer<MappedFile> reclaim) {
+        putLock.lock();
+        try {
+            if (files.files().size() > 1) {
+                files.deleteFirst(reclaim);
+            }
+        } finally {
+            putLock.unlock();
+        }
+    }
+
     /** Cuts the log at {@code offset} (a slave dropping a tail its master no longer has). */
     void truncateTo(long offset) {
         putLock.lock();

@@ -161,6 +161,35 @@ public final class ConsumeQueue {
         return e == null ? -1 : e.getLong(0) + e.getInt(8);
     }
 
+    /**
+     * Retention: deletes whole files whose entries all point below {@code commitLogMin} (never the
+     * last file) and moves the min offset to the first entry at or above it.
+     */
+    void deleteBefore(long commitLogMin, java.util.function.Consumer<MappedFile> reclaim) {
+        while (files.files().size() > 1) {
+            MappedFile first = files.first();
+            ByteBuffer last = first.slice(first.fileSize() - ENTRY_SIZE, ENTRY_SIZE);
+            if (last.getLong(0) + last.getInt(8) > commitLogMin && last.getInt(8) != FILLER_SIZE) {
+                break;
+            }
+            files.deleteFirst(reclaim);
+        }
+        MappedFile first = files.first();
+        if (first == null) {
+            return;
+        }
+        long min = Math.max(minLogicOffset, first.fileFromOffset());
+        ByteBuffer buf = first.slice(0, first.wrotePosition());
+        for (int p = (int) (min - first.fileFromOffset()); p + ENTRY_SIZE <= buf.limit(); p += ENTRY_SIZE) {
+            int size = buf.getInt(p + 8);
+            if (size != FILLER_SIZE && buf.getLong(p) >= commitLogMin) {
+                break;
+            }
+            min = first.fileFromOffset() + p + ENTRY_SIZE;
+        }
+        minLogicOffset = min;
+    }
+
     void flush(int leastPages) {
         files.flush(leastPages);
     }

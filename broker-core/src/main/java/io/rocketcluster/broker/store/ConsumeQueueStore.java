@@ -72,6 +72,10 @@ public final class ConsumeQueueStore {
         all().forEach(cq -> cq.truncateAfter(commitLogEnd));
     }
 
+    void deleteBefore(long commitLogMin, java.util.function.Consumer<MappedFile> reclaim) {
+        all().forEach(cq -> cq.deleteBefore(commitLogMin, reclaim));
+    }
+
     void flush(int leastPages) {
         all().forEach(cq -> cq.flush(leastPages));
     }

@@ -139,6 +139,31 @@ public final class MappedFile {
         flushedPosition = pos;
     }
 
+    /**
+     * Deletes the file but keeps the mapping for readers that may still hold slices of it; the caller
+     * unmaps later with {@link #unmap()} (the disk space is freed then).
+     */
+    public void deleteKeepingMapping() {
+        try {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + path, e);
+        }
+    }
+
+    /** Releases the mapping; no slice of this file may be read afterwards. */
+    public void unmap() {
+        unmap(mapped);
+    }
+
+    /** Modification time of the file on disk (what retention compares with fileReservedTime). */
+    public long fileModifiedMillis() {
+        return path.toFile().lastModified();
+    }
+
     /** Unmaps and closes; deletes the file when {@code delete}. */
     public void close(boolean delete) {
         try {

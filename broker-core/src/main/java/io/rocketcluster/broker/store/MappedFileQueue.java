@@ -140,13 +140,18 @@ public final class MappedFileQueue {
         }
     }
 
-    /** Deletes the first file (retention). */
-    public void deleteFirst() {
+    /**
+     * Removes and deletes the first file (retention); {@code reclaim} gets it to unmap once readers
+     * are done with it.
+     */
+    public MappedFile deleteFirst(java.util.function.Consumer<MappedFile> reclaim) {
         MappedFile f = first();
         if (f != null) {
             files.remove(f);
-            f.close(true);
+            f.deleteKeepingMapping();
+            reclaim.accept(f);
         }
+        return f;
     }
 
     public void close() {

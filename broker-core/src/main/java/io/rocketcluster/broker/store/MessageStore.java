@@ -50,11 +50,18 @@ public final class MessageStore {
     private Thread dispatchThread;
     private Thread flushThread;
     private final List<Runnable> appendListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.LongConsumer> retentionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final RetentionService retention;
     private volatile ReplicaWaiter replicaWaiter;
     private volatile boolean running;
     private volatile boolean recoveredFromCrash;
 
     public MessageStore(MessageStoreConfig config, LongSupplier clock) {
+        this(config, clock, DiskUsage.fileSystem());
+    }
+
+    /** A store with injected time and disk usage (retention and the disk guard use both). */
+    public MessageStore(MessageStoreConfig config, LongSupplier clock, DiskUsage diskUsage) {
         this.config = config;
         this.clock = clock;
         this.root = Path.of(config.getStorePathRootDir());
@@ -63,11 +70,13 @@ public final class MessageStore {
         this.delayLevels = new DelayLevels(config.getMessageDelayLevel());
         this.dispatcher = new Dispatcher(commitLog, queues, delayLevels);
         this.flusher = new CommitLogFlusher(commitLog, config);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "store-consumequeue-flush");
+        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "store-maintenance");
             t.setDaemon(true);
             return t;
         });
+        this.retention = new RetentionService(config, commitLog, queues, clock, diskUsage, scheduler,
+                min -> retentionListeners.forEach(l -> l.accept(min)));
     }
 
     /** Locks the store directory, recovers it and starts the store threads. */
@@ -105,6 +114,7 @@ public final class MessageStore {
         flushThread.start();
         scheduler.scheduleWithFixedDelay(this::flushConsumeQueues, config.getFlushIntervalConsumeQueue(),
                 config.getFlushIntervalConsumeQueue(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::cleanQuietly, 0, config.getCleanResourceInterval(), TimeUnit.MILLISECONDS);
     }
 
     private void recover() {
@@ -123,6 +133,34 @@ public final class MessageStore {
         LOG.info("store {} recovered ({}): commitlog [{}, {}), {} records re-dispatched from {}",
                 root, recoveredFromCrash ? "after a crash" : "after a clean stop", commitLog.minOffset(),
                 validEnd, redispatched, dispatchFrom);
+    }
+
+    private void cleanQuietly() {
+        try {
+            retention.run();
+        } catch (RuntimeException e) {
+            LOG.error("retention pass failed", e);
+        }
+    }
+
+    /** Runs one retention pass now (also runs every cleanResourceInterval); returns files deleted. */
+    public int runRetention() {
+        return retention.run();
+    }
+
+    /** Told the new commitlog minimum after retention deleted files (the index trims itself). */
+    public void addRetentionListener(java.util.function.LongConsumer listener) {
+        retentionListeners.add(listener);
+    }
+
+    /** Why writes are refused while the disk is full. */
+    public String diskFullReason() {
+        return retention.diskFullReason();
+    }
+
+    /** Used ratio (0..1) of the commitlog's disk, as the disk guard sees it. */
+    public double diskUsedRatio() {
+        return retention.usedRatio();
     }
 
     /** Whether the last stop was a crash (the abort marker was present at start). */
@@ -225,6 +263,9 @@ public final class MessageStore {
         }
         if (config.getBrokerRole() == BrokerRole.SLAVE) {
             return PutStatus.SERVICE_NOT_AVAILABLE;
+        }
+        if (retention.isDiskFull()) {
+            return PutStatus.DISK_FULL;
         }
         return null;
     }
