@@ -32,7 +32,7 @@ public final class QueueQueryProcessor implements RequestProcessor {
             case RequestCode.GET_MAX_OFFSET -> ok.put("offset", broker.store().maxOffset(topic, queueId));
             case RequestCode.GET_MIN_OFFSET -> ok.put("offset", broker.store().minOffset(topic, queueId));
             case RequestCode.GET_EARLIEST_MSG_STORETIME ->
-                    ok.put("timestamp", Math.max(0, broker.store().earliestStoreTime(topic, queueId)));
+                    ok.put("timestamp", broker.store().earliestStoreTime(topic, queueId));
             case RequestCode.SEARCH_OFFSET_BY_TIMESTAMP ->
                     ok.put("offset", broker.store().offsetByTime(topic, queueId, request.requireLong("timestamp")));
             default -> throw new IllegalArgumentException("unexpected code " + request.code());
