@@ -36,6 +36,7 @@ public abstract class RemotingEndpoint {
     private final Map<Integer, CompletableFuture<RemotingCommand>> pending = new ConcurrentHashMap<>();
     private volatile ProcessorEntry defaultProcessor;
     private volatile ChannelEventListener listener;
+    private volatile RequestObserver observer;
 
     private record ProcessorEntry(RequestProcessor processor, Executor executor) {
     }
@@ -50,6 +51,10 @@ public abstract class RemotingEndpoint {
 
     public void setChannelEventListener(ChannelEventListener listener) {
         this.listener = listener;
+    }
+
+    public void setRequestObserver(RequestObserver observer) {
+        this.observer = observer;
     }
 
     /** Sends a request and waits for its response. */
@@ -173,6 +178,7 @@ public abstract class RemotingEndpoint {
     }
 
     private void run(RequestProcessor processor, Channel channel, RemotingCommand request) {
+        long start = System.nanoTime();
         CompletableFuture<RemotingCommand> result;
         try {
             result = processor.processAsync(channel, request);
@@ -192,6 +198,11 @@ public abstract class RemotingEndpoint {
             }
             if (response != null) {
                 respond(channel, request, response);
+            }
+            RequestObserver o = observer;
+            if (o != null) {
+                o.served(request.code(), System.nanoTime() - start,
+                        response == null || request.isOneway() ? -1 : response.code());
             }
         });
     }
