@@ -3,6 +3,8 @@ package io.rocketcluster.broker.processor;
 import io.netty.channel.Channel;
 import io.rocketcluster.broker.BrokerController;
 import io.rocketcluster.broker.client.ClientChannelInfo;
+import io.rocketcluster.broker.filter.SqlCompileException;
+import io.rocketcluster.broker.filter.SqlCompiler;
 import io.rocketcluster.broker.topic.TopicValidator;
 import io.rocketcluster.remoting.data.ConsumerData;
 import io.rocketcluster.remoting.data.HeartbeatData;
@@ -18,6 +20,8 @@ import io.rocketcluster.remoting.protocol.ResponseCode;
 /** HEART_BEAT, UNREGISTER_CLIENT and CHECK_CLIENT_CONFIG (protocol.md §3.4, §8.1). */
 public final class ClientManageProcessor implements RequestProcessor {
     private final BrokerController broker;
+    /** Compiles the SQL92 subscriptions consumers check at start. */
+    private final SqlCompiler sqlCompiler = new SqlCompiler(256);
 
     public ClientManageProcessor(BrokerController broker) {
         this.broker = broker;
@@ -77,8 +81,15 @@ public final class ClientManageProcessor implements RequestProcessor {
                 return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
                         "The broker does not support consumer to filter message by " + sub.expressionType);
             }
-            return RemotingCommand.responseTo(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED,
-                    "SQL92 filtering is not available on this broker yet");
+            if (!SubscriptionData.SQL92.equals(sub.expressionType)) {
+                return RemotingCommand.responseTo(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+                        "Unknown expression type " + sub.expressionType);
+            }
+            try {
+                sqlCompiler.compile(sub.subString);
+            } catch (SqlCompileException e) {
+                return RemotingCommand.responseTo(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED, e.getMessage());
+            }
         }
         return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
     }

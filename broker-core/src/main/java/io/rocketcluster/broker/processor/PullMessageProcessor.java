@@ -4,6 +4,9 @@ import io.netty.channel.Channel;
 import io.rocketcluster.broker.BrokerController;
 import io.rocketcluster.broker.client.ConsumerGroupInfo;
 import io.rocketcluster.broker.config.BrokerRole;
+import io.rocketcluster.broker.filter.SqlCompileException;
+import io.rocketcluster.broker.filter.SqlCompiler;
+import io.rocketcluster.broker.filter.SqlMessageFilter;
 import io.rocketcluster.broker.longpolling.PullRequestHoldService;
 import io.rocketcluster.broker.store.GetResult;
 import io.rocketcluster.broker.store.MessageFilter;
@@ -28,6 +31,8 @@ public final class PullMessageProcessor implements RequestProcessor {
     static final int FLAG_SUBSCRIPTION = 0x4;
 
     private final BrokerController broker;
+    /** Compiled SQL92 subscriptions, by expression text. */
+    private final SqlCompiler sqlCompiler = new SqlCompiler();
 
     public PullMessageProcessor(BrokerController broker) {
         this.broker = broker;
@@ -79,11 +84,15 @@ public final class PullMessageProcessor implements RequestProcessor {
         SubscriptionData subscription;
         if ((sysFlag & FLAG_SUBSCRIPTION) != 0) {
             String expressionType = request.get("expressionType");
-            if (expressionType != null && !SubscriptionData.TAG.equals(expressionType)) {
-                return response.code(ResponseCode.SYSTEM_ERROR)
-                        .remark("The broker does not support consumer to filter message by " + expressionType);
+            if (expressionType == null || expressionType.isEmpty() || SubscriptionData.TAG.equals(expressionType)) {
+                subscription = SubscriptionData.ofTags(topicName, request.get("subscription"));
+            } else {
+                subscription = new SubscriptionData();
+                subscription.topic = topicName;
+                subscription.subString = request.get("subscription");
+                subscription.expressionType = expressionType;
+                subscription.subVersion = request.getLong("subVersion", 0);
             }
-            subscription = SubscriptionData.ofTags(topicName, request.get("subscription"));
         } else {
             ConsumerGroupInfo info = broker.consumers().group(group);
             if (info == null) {
@@ -100,12 +109,21 @@ public final class PullMessageProcessor implements RequestProcessor {
             if (subscription.subVersion < request.getLong("subVersion", 0)) {
                 return response.code(ResponseCode.SUBSCRIPTION_NOT_LATEST).remark("the consumer's subscription not latest");
             }
-            if (!subscription.isTagType()) {
-                return response.code(ResponseCode.SYSTEM_ERROR)
-                        .remark("The broker does not support consumer to filter message by " + subscription.expressionType);
+        }
+        MessageFilter filter;
+        if (subscription.isTagType()) {
+            filter = new TagFilter(subscription);
+        } else if (!broker.brokerConfig().isEnablePropertyFilter()
+                || !SubscriptionData.SQL92.equals(subscription.expressionType)) {
+            return response.code(ResponseCode.SYSTEM_ERROR)
+                    .remark("The broker does not support consumer to filter message by " + subscription.expressionType);
+        } else {
+            try {
+                filter = new SqlMessageFilter(sqlCompiler.compile(subscription.subString));
+            } catch (SqlCompileException e) {
+                return response.code(ResponseCode.SUBSCRIPTION_PARSE_FAILED).remark(e.getMessage());
             }
         }
-        MessageFilter filter = new TagFilter(subscription);
         GetResult r = broker.store().get(topicName, queueId, offset, maxMsgNums, filter);
         boolean slave = broker.storeConfig().getBrokerRole() == BrokerRole.SLAVE;
 
