@@ -12,6 +12,7 @@ import io.rocketcluster.broker.config.MessageStoreConfig;
 import io.rocketcluster.broker.ha.HaClient;
 import io.rocketcluster.broker.ha.HaServer;
 import io.rocketcluster.broker.ha.SlaveSynchronizer;
+import io.rocketcluster.broker.metrics.BrokerMetrics;
 import io.rocketcluster.broker.processor.MetadataProcessor;
 import io.rocketcluster.broker.processor.SendBackProcessor;
 import io.rocketcluster.broker.schedule.ScheduleMessageService;
@@ -30,6 +31,7 @@ import io.rocketcluster.broker.processor.SendMessageProcessor;
 import io.rocketcluster.broker.registry.NameServerRegistrar;
 import io.rocketcluster.broker.store.MessageStore;
 import io.rocketcluster.broker.topic.TopicConfigManager;
+import io.rocketcluster.remoting.metrics.MetricsServer;
 import io.rocketcluster.remoting.netty.NettyRemotingClient;
 import io.rocketcluster.remoting.netty.NettyRemotingServer;
 import io.rocketcluster.remoting.netty.NettyServerConfig;
@@ -91,6 +93,13 @@ public final class BrokerController {
     private final TransactionalMessages transactions;
     private TransactionCheckService transactionCheck;
     private volatile boolean shutdown;
+    private final InFlightRequests inFlightSends = new InFlightRequests();
+    private final BrokerMetrics metrics;
+    private MetricsServer metricsServer;
+    /** Set once the store has recovered and started. */
+    private volatile boolean storeRecovered;
+    /** Nameservers that accepted the last registration round. */
+    private volatile int registeredNameServers;
 
     public BrokerController(BrokerConfig brokerConfig, MessageStoreConfig storeConfig, NettyServerConfig serverConfig) {
         this.brokerConfig = brokerConfig;
@@ -116,10 +125,15 @@ public final class BrokerController {
         this.registrar = new NameServerRegistrar(brokerConfig, haAddr, outClient, topics::snapshot, this::onMasterInfo);
         this.scheduler = Executors.newScheduledThreadPool(2, daemon("broker-scheduled"));
         this.transactions = new TransactionalMessages(store, topics, storeHost);
+        this.metrics = new BrokerMetrics(new BrokerMetrics.Sources(store, offsets, () -> haServer, () -> haClient,
+                brokerConfig.getBrokerClusterName(), brokerConfig.getBrokerName(), brokerConfig.getBrokerId(),
+                storeConfig.getBrokerRole().name()));
     }
 
     public void start() throws InterruptedException {
+        startMetricsServer();
         store.start();
+        storeRecovered = true;
         topics.load();
         offsets.load();
         groups.load();
@@ -178,10 +192,13 @@ public final class BrokerController {
         }
         server.registerProcessor(RequestCode.PULL_MESSAGE, pull, pullPool);
         server.registerProcessor(RequestCode.LITE_PULL_MESSAGE, pull, pullPool);
+        server.setRequestObserver(metrics.requests());
+        fastServer.setRequestObserver(metrics.requests());
         server.start();
         fastServer.start();
 
         int registered = registrar.registerAll().join();
+        registeredNameServers = registered;
         int period = Math.max(10000, Math.min(60000, brokerConfig.getRegisterNameServerPeriod()));
         scheduler.scheduleAtFixedRate(this::registerQuietly, 10000, period, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::persistOffsets, brokerConfig.getFlushConsumerOffsetInterval(),
@@ -281,7 +298,7 @@ public final class BrokerController {
 
     private void registerQuietly() {
         try {
-            registrar.registerAll();
+            registrar.registerAll().thenAccept(n -> registeredNameServers = n);
         } catch (RuntimeException e) {
             LOG.warn("periodic registration failed", e);
         }
@@ -289,7 +306,7 @@ public final class BrokerController {
 
     /** Re-registers at once (after a topic was created). */
     public void registerWithNameServers() {
-        registrar.registerAll();
+        registrar.registerAll().thenAccept(n -> registeredNameServers = n);
     }
 
     private void persistOffsets() {
@@ -347,7 +364,67 @@ public final class BrokerController {
         groups.persist();
         store.shutdown();
         outClient.close();
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         LOG.info("broker {} stopped", brokerConfig.getBrokerName());
+    }
+
+    /** Starts the /metrics and /health/* port first, so probes see a live, not yet ready broker during recovery. */
+    private void startMetricsServer() {
+        int port = brokerConfig.getMetricsPort();
+        if (port <= 0) {
+            LOG.info("metricsPort=0: no metrics and health endpoints");
+            return;
+        }
+        try {
+            metricsServer = MetricsServer.start("broker", port, metrics.registry(), this::notReadyReason);
+        } catch (java.io.IOException e) {
+            LOG.error("cannot serve metrics and health on metricsPort {}: {}; the broker runs without them", port,
+                    e.toString());
+        }
+    }
+
+    /**
+     * Null when ready to take traffic (/health/ready): the store recovered, registered with at least
+     * one nameserver, and for a slave the HA connection to the master is up. Else why not.
+     */
+    public String notReadyReason() {
+        if (shutdown) {
+            return "shutting down";
+        }
+        if (!storeRecovered) {
+            return "store recovering";
+        }
+        if (registeredNameServers == 0) {
+            return registrar.nameServers().isEmpty() ? "no nameserver configured (namesrvAddr)"
+                    : "not registered with any nameserver";
+        }
+        if (isSlave()) {
+            HaClient ha = haClient;
+            if (ha == null || !ha.isConnected()) {
+                return "no HA connection to the master";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Admits a send unless the broker is shutting down; the caller must call
+     * {@link InFlightRequests#exit()} on {@link #inFlightSends()} once it answered.
+     */
+    public InFlightRequests inFlightSends() {
+        return inFlightSends;
+    }
+
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The bound metrics port, or -1 when it is off. */
+    public int metricsPort() {
+        MetricsServer m = metricsServer;
+        return m == null ? -1 : m.port();
     }
 
     private ExecutorService pool(String name, int threads, int capacity) {

@@ -48,6 +48,11 @@ public final class LocalCluster implements AutoCloseable {
             return port;
         }
 
+        /** The /metrics and /health/* port: listenPort+4 unless the config sets metricsPort. */
+        public int metricsPort() {
+            return config.containsKey("metricsPort") ? Integer.parseInt(config.get("metricsPort")) : port + 4;
+        }
+
         public Path storeDir() {
             return Path.of(config.get("storePathRootDir"));
         }
@@ -93,9 +98,22 @@ public final class LocalCluster implements AutoCloseable {
         return work;
     }
 
-    /** Starts one more nameserver on a free port. */
+    /** Starts one more nameserver on a free port (its metrics port, listenPort+1000, free too). */
     public LocalCluster startNamesrv() throws IOException {
+        return startNamesrv(freeNamesrvPort());
+    }
+
+    /** A free port p for a nameserver, with p+1000 free as well. */
+    static int freeNamesrvPort() {
         int port = freePort(false);
+        while (!free(port + 1000)) {
+            port = freePort(false);
+        }
+        return port;
+    }
+
+    /** Starts a nameserver on {@code port} (say one that brokers were told about before it ran). */
+    public LocalCluster startNamesrv(int port) throws IOException {
         Path conf = work.resolve("namesrv-" + port + ".conf");
         Files.writeString(conf, "listenPort=" + port + "\nkvConfigPath=" + work.resolve("namesrv-" + port)
                 .resolve("kvConfig.json") + "\n");
@@ -106,6 +124,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public String namesrvAddr() {
         return String.join(";", namesrvAddrs());
+    }
+
+    /** Each nameserver's /metrics and /health/* port (listenPort+1000), in start order. */
+    public List<Integer> namesrvMetricsPorts() {
+        return namesrvPorts.stream().map(p -> p + 1000).toList();
     }
 
     /** Each nameserver's address, in start order. */
@@ -136,12 +159,12 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * A free port p; for brokers also p-2 (fast channel) and p+1 (HA) must be free.
+     * A free port p; for brokers also p-2 (fast channel), p+1 (HA) and p+4 (metrics) must be free.
      */
     static synchronized int freePort(boolean brokerTriple) {
         for (int attempt = 0; attempt < 200; attempt++) {
             int p = 20000 + RANDOM.nextInt(30000);
-            if (free(p) && (!brokerTriple || (free(p - 2) && free(p + 1)))) {
+            if (free(p) && (!brokerTriple || (free(p - 2) && free(p + 1) && free(p + 4)))) {
                 return p;
             }
         }

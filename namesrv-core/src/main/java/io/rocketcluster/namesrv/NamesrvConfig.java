@@ -10,6 +10,8 @@ package io.rocketcluster.namesrv;
  */
 public class NamesrvConfig {
     private volatile int listenPort = 9876;
+    /** /metrics and /health/*; -1 = listenPort+1000, 0 = off */
+    private volatile int metricsPort = -1;
     private volatile String rocketmqHome = defaultRocketmqHome();
     private volatile String kvConfigPath = dataPath("kvConfig.json");
     private volatile String configStorePath = dataPath("namesrv.properties");
@@ -38,6 +40,24 @@ public class NamesrvConfig {
             throw new IllegalArgumentException("a port is 0..65535");
         }
         this.listenPort = listenPort;
+    }
+
+    /**
+     * HTTP port of /metrics, /health/live and /health/ready (RocketCluster's key): unset (-1) means
+     * listenPort+1000 (off when listenPort is 0, an ephemeral test port); 0 disables it.
+     */
+    public int getMetricsPort() {
+        if (metricsPort >= 0) {
+            return metricsPort;
+        }
+        return listenPort == 0 || listenPort + 1000 > 65535 ? 0 : listenPort + 1000;
+    }
+
+    public void setMetricsPort(int metricsPort) {
+        if (metricsPort < -1 || metricsPort > 65535) {
+            throw new IllegalArgumentException("a port is 0..65535 (0 disables the metrics port)");
+        }
+        this.metricsPort = metricsPort;
     }
 
     public String getRocketmqHome() {

@@ -9,6 +9,9 @@ import io.rocketcluster.namesrv.processor.NamesrvRequestProcessor;
 import io.rocketcluster.namesrv.processor.RouteQueryProcessor;
 import io.rocketcluster.namesrv.processor.TopicAdminProcessor;
 import io.rocketcluster.namesrv.route.RouteInfoManager;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rocketcluster.remoting.metrics.MetricsServer;
+import io.rocketcluster.remoting.metrics.RequestMetrics;
 import io.rocketcluster.remoting.netty.NettyRemotingServer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -44,6 +47,8 @@ public final class NamesrvController implements AutoCloseable {
     private final NettyRemotingServer server;
     private final ExecutorService requestExecutor;
     private final ScheduledExecutorService scheduler;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private MetricsServer metricsServer;
     private volatile boolean started;
     private volatile boolean stopped;
 
@@ -87,7 +92,10 @@ public final class NamesrvController implements AutoCloseable {
                 }
             }
             server.setChannelEventListener(routeInfoManager::onChannelDestroy);
+            server.setRequestObserver(new RequestMetrics(registry));
+            NamesrvMetrics.register(registry, routeInfoManager);
             server.start();
+            startMetricsServer();
         } catch (IOException | InterruptedException | RuntimeException e) {
             shutdown();
             throw e;
@@ -97,6 +105,25 @@ public final class NamesrvController implements AutoCloseable {
                 interval, TimeUnit.MILLISECONDS);
         LOG.info("name server started on port {}; KV config {}; broker expiry {} ms, scanned every {} ms",
                 listenPort(), kvConfigManager.path(), config.getBrokerChannelExpiredTime(), interval);
+    }
+
+    /** /metrics and /health/* on metricsPort; a nameserver is ready once it serves its port. */
+    private void startMetricsServer() throws IOException {
+        int port = config.getMetricsPort();
+        if (port <= 0) {
+            return;
+        }
+        try {
+            metricsServer = MetricsServer.start("namesrv", port, registry, () -> stopped ? "shutting down" : null);
+        } catch (IOException e) {
+            throw new IOException("cannot serve metrics and health on metricsPort " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound metrics port, or -1 when it is off. */
+    public int metricsPort() {
+        MetricsServer m = metricsServer;
+        return m == null ? -1 : m.port();
     }
 
     private List<NamesrvRequestProcessor> processors() {
@@ -149,6 +176,9 @@ public final class NamesrvController implements AutoCloseable {
         } catch (InterruptedException e) {
             requestExecutor.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
         }
         LOG.info("name server stopped");
     }

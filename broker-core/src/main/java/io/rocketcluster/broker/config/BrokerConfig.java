@@ -19,6 +19,8 @@ public class BrokerConfig {
     private long brokerId = 0L;
     /** client port; the fast channel is listenPort-2, HA listenPort+1 */
     private int listenPort = 10911;
+    /** /metrics and /health/*; -1 = listenPort+4, 0 = off */
+    private int metricsPort = -1;
 
     private int brokerPermission = 6;
 
@@ -112,6 +114,23 @@ public class BrokerConfig {
     public void setBrokerId(long v) { this.brokerId = v; }
     public int getListenPort() { return listenPort; }
     public void setListenPort(int v) { this.listenPort = v; }
+
+    /**
+     * HTTP port of /metrics, /health/live and /health/ready (RocketCluster's key): unset (-1) means
+     * listenPort+4, so a master on 10911 and a slave on 11911 do not collide; 0 disables it.
+     */
+    public int getMetricsPort() {
+        if (metricsPort >= 0) {
+            return metricsPort;
+        }
+        return listenPort + 4 <= 65535 ? listenPort + 4 : 0;
+    }
+    public void setMetricsPort(int v) {
+        if (v < -1 || v > 65535) {
+            throw new IllegalArgumentException("a port is 0..65535 (0 disables the metrics port)");
+        }
+        this.metricsPort = v;
+    }
     public int getBrokerPermission() { return brokerPermission; }
     public void setBrokerPermission(int v) { this.brokerPermission = v; }
     public boolean isAutoCreateTopicEnable() { return autoCreateTopicEnable; }

@@ -95,7 +95,8 @@ public final class SendMessageProcessor implements RequestProcessor {
             broker.transactions().toHalf(m);
         }
         int qid = queueId;
-        return broker.store().put(m, wait).thenApply(r -> toResponse(response, r, qid));
+        String stored = h.topic();
+        return broker.store().put(m, wait).thenApply(r -> toResponse(response, r, qid, stored));
     }
 
     private CompletableFuture<RemotingCommand> sendBatch(RemotingCommand request, SendHeader h, int queueId,
@@ -126,7 +127,7 @@ public final class SendMessageProcessor implements RequestProcessor {
             m.flag = e.flag();
             batch.add(m);
         }
-        return broker.store().putBatch(batch, wait).thenApply(r -> toResponse(response, r, queueId));
+        return broker.store().putBatch(batch, wait).thenApply(r -> toResponse(response, r, queueId, h.topic()));
     }
 
     /**
@@ -197,7 +198,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         return topic;
     }
 
-    private RemotingCommand toResponse(RemotingCommand response, PutResult r, int queueId) {
+    private RemotingCommand toResponse(RemotingCommand response, PutResult r, int queueId, String topic) {
         int code = switch (r.status()) {
             case PUT_OK -> ResponseCode.SUCCESS;
             case FLUSH_DISK_TIMEOUT -> ResponseCode.FLUSH_DISK_TIMEOUT;
@@ -210,6 +211,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         response.code(code);
         if (r.isStored()) {
             broker.stats().recordPut(r.messageCount());
+            broker.metrics().messagesIn(topic, r.messageCount(), r.wroteBytes());
         }
         if (code != ResponseCode.SUCCESS) {
             response.remark(r.status() == io.rocketcluster.broker.store.PutStatus.DISK_FULL ? broker.store().diskFullReason()
