@@ -325,26 +325,35 @@ public final class BrokerController {
         }
     }
 
-    /** Stops serving, unregisters, persists metadata and shuts the store down cleanly. */
+    /**
+     * The graceful stop (SIGTERM, bin/mqshutdown), in this order: refuse new sends (answered
+     * SERVICE_NOT_AVAILABLE, so producers retry on another broker) and report not ready; wait for the
+     * sends already accepted to be answered (a SYNC_MASTER send still needs the HA port); stop the
+     * periodic tasks, the delayed-message service, the client ports and the request pools; flush and
+     * close the store (checkpoint written, {@code abort} marker removed: the next start needs no
+     * recovery scan); persist offsets, topics and groups; unregister from every nameserver; close the
+     * HA and metrics ports last.
+     */
     public synchronized void shutdown() {
         if (shutdown) {
             return;
         }
         shutdown = true;
-        LOG.info("broker {} shutting down", brokerConfig.getBrokerName());
+        LOG.info("broker {} shutting down: refusing new sends", brokerConfig.getBrokerName());
+        inFlightSends.close();
         scheduler.shutdownNow();
-        registrar.unregisterAll();
-        if (fastServer != null) {
-            fastServer.close();
-        }
-        if (haClient != null) {
-            haClient.close();
-        }
-        if (haServer != null) {
-            haServer.close();
+        try {
+            if (!inFlightSends.awaitIdle(10, TimeUnit.SECONDS)) {
+                LOG.warn("{} sends still unanswered after 10 s; stopping anyway", inFlightSends.count());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (schedule != null) {
             schedule.close();
+        }
+        if (fastServer != null) {
+            fastServer.close();
         }
         if (server != null) {
             server.close();
@@ -354,15 +363,24 @@ public final class BrokerController {
         }
         for (ExecutorService e : executors) {
             try {
-                e.awaitTermination(5, TimeUnit.SECONDS);
+                if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
+                    e.shutdownNow();
+                }
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
             }
         }
+        if (haClient != null) {
+            haClient.close();
+        }
+        store.shutdown();
         offsets.persist();
         topics.persist();
         groups.persist();
-        store.shutdown();
+        registrar.unregisterAll();
+        if (haServer != null) {
+            haServer.close();
+        }
         outClient.close();
         if (metricsServer != null) {
             metricsServer.close();

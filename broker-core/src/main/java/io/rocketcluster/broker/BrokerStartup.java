@@ -47,6 +47,11 @@ public final class BrokerStartup implements Callable<Integer> {
             return 0;
         }
         BrokerController broker = new BrokerController(cfg.broker(), cfg.store(), cfg.server());
+        // SIGTERM (bin/mqshutdown, docker stop, Kubernetes) takes the graceful path, even during start-up
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.shutdown();
+            org.apache.logging.log4j.LogManager.shutdown();
+        }, "broker-shutdown-hook"));
         try {
             broker.start();
         } catch (RuntimeException e) {
@@ -54,10 +59,6 @@ public final class BrokerStartup implements Callable<Integer> {
             broker.shutdown();
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.shutdown();
-            org.apache.logging.log4j.LogManager.shutdown();
-        }, "broker-shutdown-hook"));
         System.out.printf("The broker[%s, %s] boot success. serializeType=JSON and name server is %s%n",
                 cfg.broker().getBrokerName(), cfg.broker().brokerAddr(), cfg.broker().getNamesrvAddr());
         System.out.flush();

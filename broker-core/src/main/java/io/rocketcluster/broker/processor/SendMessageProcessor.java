@@ -36,12 +36,33 @@ public final class SendMessageProcessor implements RequestProcessor {
         return processAsync(channel, request).join();
     }
 
+    /** Refuses sends once the broker is shutting down and counts accepted ones until answered. */
     @Override
     public CompletableFuture<RemotingCommand> processAsync(Channel channel, RemotingCommand request) {
-        SendHeader h = SendHeader.parse(request);
+        if (!broker.inFlightSends().enter()) {
+            return done(newResponse(request), ResponseCode.SERVICE_NOT_AVAILABLE,
+                    "the broker[" + broker.brokerConfig().getBrokerName() + "] is shutting down");
+        }
+        CompletableFuture<RemotingCommand> answered;
+        try {
+            answered = send(channel, request);
+        } catch (RuntimeException e) {
+            broker.inFlightSends().exit();
+            throw e;
+        }
+        return answered.whenComplete((r, e) -> broker.inFlightSends().exit());
+    }
+
+    private RemotingCommand newResponse(RemotingCommand request) {
         RemotingCommand response = RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, null);
         response.put("MSG_REGION", broker.brokerConfig().getRegionId());
         response.put("TRACE_ON", broker.brokerConfig().isTraceOn());
+        return response;
+    }
+
+    private CompletableFuture<RemotingCommand> send(Channel channel, RemotingCommand request) {
+        SendHeader h = SendHeader.parse(request);
+        RemotingCommand response = newResponse(request);
 
         TopicConfig topic = checkTopic(h, response);
         if (topic == null) {
