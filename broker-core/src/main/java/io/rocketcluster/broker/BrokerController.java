@@ -241,7 +241,7 @@ public final class BrokerController {
         if (haClient != null) {
             haClient.updateMasterAddress(info.haServerAddr());
         }
-        if (synchronizer != null && synchronizer.updateMasterAddress(info.masterAddr())) {
+        if (synchronizer != null && synchronizer.updateMasterAddress(info.metadataAddr())) {
             scheduler.execute(synchronizer::syncAll);
         }
     }

@@ -12,6 +12,8 @@ public class NamesrvConfig {
     private volatile int listenPort = 9876;
     /** /metrics and /health/*; -1 = listenPort+1000, 0 = off */
     private volatile int metricsPort = -1;
+    /** second port whose answers carry brokers' external addresses; -1 = off, 0 = any free port */
+    private volatile int externalListenPort = -1;
     private volatile String rocketmqHome = defaultRocketmqHome();
     private volatile String kvConfigPath = dataPath("kvConfig.json");
     private volatile String configStorePath = dataPath("namesrv.properties");
@@ -58,6 +60,23 @@ public class NamesrvConfig {
             throw new IllegalArgumentException("a port is 0..65535 (0 disables the metrics port)");
         }
         this.metricsPort = metricsPort;
+    }
+
+    /**
+     * RocketCluster's key: a second client port whose route and cluster answers carry each broker's
+     * {@code brokerExternalAddr} (where it registered one) instead of {@code brokerIP1:listenPort}.
+     * Publish this port to clients outside the brokers' network (docker compose: the host). -1 (the
+     * default) leaves it off; 0 binds any free port (tests).
+     */
+    public int getExternalListenPort() {
+        return externalListenPort;
+    }
+
+    public void setExternalListenPort(int externalListenPort) {
+        if (externalListenPort < -1 || externalListenPort > 65535) {
+            throw new IllegalArgumentException("a port is 0..65535 (-1 turns the external port off)");
+        }
+        this.externalListenPort = externalListenPort;
     }
 
     public String getRocketmqHome() {

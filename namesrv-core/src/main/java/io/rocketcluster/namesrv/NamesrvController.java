@@ -28,8 +28,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One name server: the remoting server on {@code listenPort}, the route tables, the KV config, the
- * request processors and the periodic scan for dead brokers. Build it, {@link #start()} it,
+ * One name server: the remoting server on {@code listenPort} (and, when set, a second one on
+ * {@code externalListenPort} that answers with brokers' external addresses), the route tables, the
+ * KV config, the request processors and the periodic scan for dead brokers. Build it, {@link #start()} it,
  * {@link #shutdown()} it; nothing is static, so tests run several in one JVM on port 0.
  *
  * <p>Thread-safe for start/shutdown from different threads; start once.
@@ -45,6 +46,8 @@ public final class NamesrvController implements AutoCloseable {
     private final RouteInfoManager routeInfoManager;
     private final KvConfigManager kvConfigManager;
     private final NettyRemotingServer server;
+    /** null when externalListenPort is off */
+    private final NettyRemotingServer externalServer;
     private final ExecutorService requestExecutor;
     private final ScheduledExecutorService scheduler;
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -64,6 +67,9 @@ public final class NamesrvController implements AutoCloseable {
         this.kvConfigManager = new KvConfigManager(Path.of(config.getKvConfigPath()));
         configuration.nettyServerConfig().setListenPort(config.getListenPort());
         this.server = new NettyRemotingServer("namesrv", configuration.nettyServerConfig(), config.getListenPort());
+        this.externalServer = config.getExternalListenPort() < 0 ? null
+                : new NettyRemotingServer("namesrv-external", configuration.nettyServerConfig(),
+                config.getExternalListenPort());
         int workers = Math.max(1, configuration.nettyServerConfig().getServerWorkerThreads());
         this.requestExecutor = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(REQUEST_QUEUE_CAPACITY), new DefaultThreadFactory("namesrv-worker", true));
@@ -86,15 +92,28 @@ public final class NamesrvController implements AutoCloseable {
         }
         try {
             kvConfigManager.load();
-            for (NamesrvRequestProcessor p : processors()) {
+            RequestMetrics requestMetrics = new RequestMetrics(registry);
+            for (NamesrvRequestProcessor p : processors(false)) {
                 for (int code : p.codes()) {
                     server.registerProcessor(code, p, requestExecutor);
                 }
             }
             server.setChannelEventListener(routeInfoManager::onChannelDestroy);
-            server.setRequestObserver(new RequestMetrics(registry));
+            server.setRequestObserver(requestMetrics);
+            if (externalServer != null) {
+                for (NamesrvRequestProcessor p : processors(true)) {
+                    for (int code : p.codes()) {
+                        externalServer.registerProcessor(code, p, requestExecutor);
+                    }
+                }
+                externalServer.setChannelEventListener(routeInfoManager::onChannelDestroy);
+                externalServer.setRequestObserver(requestMetrics);
+            }
             NamesrvMetrics.register(registry, routeInfoManager);
             server.start();
+            if (externalServer != null) {
+                externalServer.start();
+            }
             startMetricsServer();
         } catch (IOException | InterruptedException | RuntimeException e) {
             shutdown();
@@ -103,8 +122,9 @@ public final class NamesrvController implements AutoCloseable {
         long interval = config.getScanNotActiveBrokerInterval();
         scheduler.scheduleAtFixedRate(this::scanNotActiveBroker, Math.min(FIRST_SCAN_DELAY_MILLIS, interval),
                 interval, TimeUnit.MILLISECONDS);
-        LOG.info("name server started on port {}; KV config {}; broker expiry {} ms, scanned every {} ms",
-                listenPort(), kvConfigManager.path(), config.getBrokerChannelExpiredTime(), interval);
+        LOG.info("name server started on port {}{}; KV config {}; broker expiry {} ms, scanned every {} ms",
+                listenPort(), externalServer == null ? "" : " (external addresses on port " + externalListenPort() + ")",
+                kvConfigManager.path(), config.getBrokerChannelExpiredTime(), interval);
     }
 
     /** /metrics and /health/* on metricsPort; a nameserver is ready once it serves its port. */
@@ -126,10 +146,10 @@ public final class NamesrvController implements AutoCloseable {
         return m == null ? -1 : m.port();
     }
 
-    private List<NamesrvRequestProcessor> processors() {
+    private List<NamesrvRequestProcessor> processors(boolean external) {
         return List.of(
                 new BrokerRequestProcessor(routeInfoManager, kvConfigManager),
-                new RouteQueryProcessor(routeInfoManager, kvConfigManager, config),
+                new RouteQueryProcessor(routeInfoManager, kvConfigManager, config, external),
                 new TopicAdminProcessor(routeInfoManager),
                 new KvConfigRequestProcessor(kvConfigManager),
                 new NamesrvConfigProcessor(configuration));
@@ -146,6 +166,11 @@ public final class NamesrvController implements AutoCloseable {
     /** The port actually bound (useful with {@code listenPort=0}). */
     public int listenPort() {
         return server.localPort();
+    }
+
+    /** The bound external port, or -1 when {@code externalListenPort} is off. */
+    public int externalListenPort() {
+        return externalServer == null ? -1 : externalServer.localPort();
     }
 
     public RouteInfoManager routeInfoManager() {
@@ -168,6 +193,9 @@ public final class NamesrvController implements AutoCloseable {
         stopped = true;
         scheduler.shutdownNow();
         server.close();
+        if (externalServer != null) {
+            externalServer.close();
+        }
         requestExecutor.shutdown();
         try {
             if (!requestExecutor.awaitTermination(3, TimeUnit.SECONDS)) {

@@ -11,6 +11,8 @@ public class BrokerConfig {
     private String brokerIP1 = NetworkAddresses.localAddress();
     /** advertised address of the HA port */
     private String brokerIP2 = NetworkAddresses.localAddress();
+    /** RocketCluster: host:port for clients outside the broker's network (empty = none) */
+    private String brokerExternalAddr = "";
 
     private String brokerClusterName = "DefaultCluster";
 
@@ -106,6 +108,30 @@ public class BrokerConfig {
     public void setBrokerIP1(String v) { this.brokerIP1 = v; }
     public String getBrokerIP2() { return brokerIP2; }
     public void setBrokerIP2(String v) { this.brokerIP2 = v; }
+
+    /**
+     * RocketCluster's key: the {@code host:port} clients outside the broker's network reach it at
+     * (e.g. {@code 127.0.0.1:10911} when a container publishes its port on the host). Sent with
+     * REGISTER_BROKER; RocketCluster nameservers hand it out on their {@code externalListenPort},
+     * Apache nameservers ignore it. The port 2 below it must reach the fast channel. Empty: none.
+     */
+    public String getBrokerExternalAddr() { return brokerExternalAddr; }
+    public void setBrokerExternalAddr(String v) {
+        String t = v == null ? "" : v.trim();
+        int colon = t.lastIndexOf(':');
+        if (!t.isEmpty()) {
+            int port;
+            try {
+                port = colon <= 0 ? -1 : Integer.parseInt(t.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 3 || port > 65535) {
+                throw new IllegalArgumentException("expected host:port, e.g. 127.0.0.1:10911");
+            }
+        }
+        this.brokerExternalAddr = t;
+    }
     public String getBrokerClusterName() { return brokerClusterName; }
     public void setBrokerClusterName(String v) { this.brokerClusterName = v; }
     public String getBrokerName() { return brokerName; }

@@ -27,8 +27,34 @@ import java.util.zip.CRC32;
 public final class NameServerRegistrar {
     private static final Logger LOG = LogManager.getLogger(NameServerRegistrar.class);
 
+    /** REGISTER_BROKER extField carrying {@code brokerExternalAddr} (RocketCluster nameservers read it). */
+    public static final String EXTERNAL_ADDR_FIELD = "brokerExternalAddr";
+
     /** What a nameserver answered to a slave: the master's HA and client addresses. */
     public record MasterInfo(String haServerAddr, String masterAddr) {
+        /**
+         * Where the slave pulls the master's metadata: the master's client port on the host of its
+         * HA address ({@code brokerIP2}, port haPort-1, as the HA port is always listenPort+1), which
+         * the slave reaches anyway to replicate. {@code masterAddr} ({@code brokerIP1}) may be an
+         * address for clients only (a public or published address). Falls back to {@code masterAddr}
+         * when the HA address does not parse.
+         */
+        public String metadataAddr() {
+            if (haServerAddr != null) {
+                int colon = haServerAddr.lastIndexOf(':');
+                if (colon > 0) {
+                    try {
+                        int haPort = Integer.parseInt(haServerAddr.substring(colon + 1).trim());
+                        if (haPort > 3 && haPort <= 65535) {
+                            return haServerAddr.substring(0, colon) + ":" + (haPort - 1);
+                        }
+                    } catch (NumberFormatException e) {
+                        // fall back below
+                    }
+                }
+            }
+            return masterAddr;
+        }
     }
 
     private final BrokerConfig config;
@@ -68,6 +94,10 @@ public final class NameServerRegistrar {
                     .put("compressed", false)
                     .put("bodyCrc32", crc32(body))
                     .body(body);
+            String external = config.getBrokerExternalAddr();
+            if (external != null && !external.isBlank()) {
+                req.put(EXTERNAL_ADDR_FIELD, external);
+            }
             calls.add(client.invokeAsync(ns, req, config.getRegisterBrokerTimeoutMills()).handle((resp, err) -> {
                 if (err != null) {
                     LOG.warn("register with nameserver {} failed: {}", ns, err.getMessage());

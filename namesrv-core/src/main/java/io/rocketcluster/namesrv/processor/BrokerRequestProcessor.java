@@ -24,6 +24,9 @@ import java.util.zip.CRC32;
 public final class BrokerRequestProcessor implements NamesrvRequestProcessor {
     private static final Logger LOG = LogManager.getLogger(BrokerRequestProcessor.class);
 
+    /** REGISTER_BROKER extField of RocketCluster brokers: their {@code brokerExternalAddr}. */
+    public static final String EXTERNAL_ADDR_FIELD = "brokerExternalAddr";
+
     private final RouteInfoManager routes;
     private final KvConfigManager kvConfig;
 
@@ -62,8 +65,10 @@ public final class BrokerRequestProcessor implements NamesrvRequestProcessor {
             return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, "crc32 not match");
         }
         RegisterBrokerBody body = RegisterBrokerBodyCodec.decode(request.body(), compressed);
+        // RocketCluster brokers add the address for clients outside their network; Apache brokers do not
+        String externalAddr = request.get(EXTERNAL_ADDR_FIELD);
         RegisterBrokerResult result = routes.registerBroker(clusterName, brokerAddr, brokerName, brokerId,
-                haServerAddr, body.topicConfigSerializeWrapper, body.filterServerList, channel);
+                haServerAddr, externalAddr, body.topicConfigSerializeWrapper, body.filterServerList, channel);
 
         RemotingCommand response = NamesrvRequestProcessor.success(request);
         response.put("haServerAddr", result.haServerAddr());

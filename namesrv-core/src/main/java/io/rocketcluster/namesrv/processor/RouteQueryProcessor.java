@@ -16,7 +16,9 @@ import java.util.Optional;
  * Read-only route queries of clients and tools: GET_ROUTEINFO_BY_TOPIC (105),
  * GET_BROKER_CLUSTER_INFO (106), GET_ALL_TOPIC_LIST_FROM_NAMESERVER (206), GET_TOPICS_BY_CLUSTER (224),
  * GET_SYSTEM_TOPIC_LIST_FROM_NS (304), the unit topic lists (311/312/313). Bodies are always
- * standard JSON (quoted map keys), which every client version accepts. Stateless; thread-safe.
+ * standard JSON (quoted map keys), which every client version accepts. An {@code external} processor
+ * (the one on {@code externalListenPort}) answers with the brokers' addresses for outside clients.
+ * Stateless; thread-safe.
  */
 public final class RouteQueryProcessor implements NamesrvRequestProcessor {
     /** RocketMQ appends this hint to "no route" remarks. */
@@ -24,11 +26,18 @@ public final class RouteQueryProcessor implements NamesrvRequestProcessor {
     private final RouteInfoManager routes;
     private final KvConfigManager kvConfig;
     private final NamesrvConfig config;
+    private final boolean external;
 
     public RouteQueryProcessor(RouteInfoManager routes, KvConfigManager kvConfig, NamesrvConfig config) {
+        this(routes, kvConfig, config, false);
+    }
+
+    public RouteQueryProcessor(RouteInfoManager routes, KvConfigManager kvConfig, NamesrvConfig config,
+                               boolean external) {
         this.routes = routes;
         this.kvConfig = kvConfig;
         this.config = config;
+        this.external = external;
     }
 
     @Override
@@ -43,10 +52,10 @@ public final class RouteQueryProcessor implements NamesrvRequestProcessor {
     public RemotingCommand process(Channel channel, RemotingCommand request) {
         return switch (request.code()) {
             case RequestCode.GET_ROUTEINFO_BY_TOPIC -> routeByTopic(request);
-            case RequestCode.GET_BROKER_CLUSTER_INFO -> withBody(request, routes.clusterInfo());
+            case RequestCode.GET_BROKER_CLUSTER_INFO -> withBody(request, routes.clusterInfo(external));
             case RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER -> withBody(request, routes.allTopicList());
             case RequestCode.GET_TOPICS_BY_CLUSTER -> withBody(request, routes.topicsByCluster(request.require("cluster")));
-            case RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS -> withBody(request, routes.systemTopicList());
+            case RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS -> withBody(request, routes.systemTopicList(external));
             case RequestCode.GET_UNIT_TOPIC_LIST -> withBody(request, routes.unitTopics());
             case RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST -> withBody(request, routes.hasUnitSubTopics());
             case RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST -> withBody(request, routes.hasUnitSubUnUnitTopics());
@@ -56,7 +65,7 @@ public final class RouteQueryProcessor implements NamesrvRequestProcessor {
 
     private RemotingCommand routeByTopic(RemotingCommand request) {
         String topic = request.require("topic");
-        Optional<TopicRouteData> route = routes.topicRoute(topic);
+        Optional<TopicRouteData> route = routes.topicRoute(topic, external);
         if (route.isEmpty()) {
             return RemotingCommand.responseTo(request, ResponseCode.TOPIC_NOT_EXIST,
                     "No topic route info in name server for the topic: " + topic);

@@ -34,12 +34,18 @@ import java.util.function.IntUnaryOperator;
  *   topicQueueTable    topic      → brokerName → QueueData   (set by masters' registrations)
  *   brokerAddrTable    brokerName → BrokerData {cluster, brokerId → addr}
  *   clusterAddrTable   cluster    → {brokerName}
- *   brokerLiveTable    brokerAddr → last update, data version, channel, HA address
+ *   brokerLiveTable    brokerAddr → last update, data version, channel, HA address, external address
  *   filterServerTable  brokerAddr → filter server addresses
  * </pre>
  * A broker address leaves when it unregisters, its channel closes or it stays silent longer than
  * {@code brokerChannelExpiredMillis}; when a broker name has no address left its cluster membership
  * and queue data go too, and topics left without queue data disappear.
+ *
+ * <p>Two views of the same tables: the internal one answers with the addresses brokers registered
+ * ({@code brokerIP1:listenPort}); the external one (the nameserver's {@code externalListenPort})
+ * answers with each broker's {@code brokerExternalAddr} instead, where it sent one. So clients in the
+ * brokers' network (a compose network, a Kubernetes cluster) and clients outside it (the host, through
+ * published ports) both get addresses they can reach, like Kafka's per-listener advertised addresses.
  *
  * <p>Thread-safe: one read-write lock guards all tables; everything returned is a copy.
  */
@@ -78,6 +84,20 @@ public final class RouteInfoManager {
                                                long brokerId, String haServerAddr,
                                                TopicConfigSerializeWrapper topicConfigWrapper,
                                                List<String> filterServerList, Channel channel) {
+        return registerBroker(clusterName, brokerAddr, brokerName, brokerId, haServerAddr, null,
+                topicConfigWrapper, filterServerList, channel);
+    }
+
+    /**
+     * Handles a REGISTER_BROKER that may carry the broker's address for outside clients.
+     *
+     * @param externalAddr the broker's {@code brokerExternalAddr} ({@code host:port}), or null/blank for none
+     */
+    public RegisterBrokerResult registerBroker(String clusterName, String brokerAddr, String brokerName,
+                                               long brokerId, String haServerAddr, String externalAddr,
+                                               TopicConfigSerializeWrapper topicConfigWrapper,
+                                               List<String> filterServerList, Channel channel) {
+        String external = externalAddr == null || externalAddr.isBlank() ? null : externalAddr.trim();
         lock.writeLock().lock();
         try {
             clusterAddrTable.computeIfAbsent(clusterName, c -> new TreeSet<>()).add(brokerName);
@@ -103,10 +123,12 @@ public final class RouteInfoManager {
             }
 
             BrokerLiveInfo previous = brokerLiveTable.put(brokerAddr,
-                    new BrokerLiveInfo(clock.millis(), dataVersion, channel, haServerAddr));
+                    new BrokerLiveInfo(clock.millis(), dataVersion, channel, haServerAddr, external));
             if (previous == null) {
-                LOG.info("new broker registered: {} {} {} id={} HA {}", clusterName, brokerName, brokerAddr,
-                        brokerId, haServerAddr);
+                LOG.info("new broker registered: {} {} {} id={} HA {}{}", clusterName, brokerName, brokerAddr,
+                        brokerId, haServerAddr, external == null ? "" : " external " + external);
+            } else if (!java.util.Objects.equals(previous.externalAddr, external)) {
+                LOG.info("broker {} external address is now {}", brokerAddr, external);
             }
 
             if (filterServerList != null) {
@@ -309,6 +331,11 @@ public final class RouteInfoManager {
      * broker names has broker data (protocol.md §7.1). {@code orderTopicConf} is left to the caller.
      */
     public Optional<TopicRouteData> topicRoute(String topic) {
+        return topicRoute(topic, false);
+    }
+
+    /** The route of {@code topic}; with {@code external}, in the addresses for outside clients. */
+    public Optional<TopicRouteData> topicRoute(String topic, boolean external) {
         lock.readLock().lock();
         try {
             Map<String, QueueData> byBroker = topicQueueTable.get(topic);
@@ -322,11 +349,11 @@ public final class RouteInfoManager {
                 if (bd == null) {
                     continue;
                 }
-                route.brokerDatas.add(bd.copy());
+                route.brokerDatas.add(view(bd, external));
                 for (String addr : bd.brokerAddrs.values()) {
                     List<String> filterServers = filterServerTable.get(addr);
                     if (filterServers != null) {
-                        route.filterServerTable.put(addr, new ArrayList<>(filterServers));
+                        route.filterServerTable.put(address(addr, external), new ArrayList<>(filterServers));
                     }
                 }
             }
@@ -338,10 +365,15 @@ public final class RouteInfoManager {
 
     /** Broker groups by name and broker names by cluster (GET_BROKER_CLUSTER_INFO). */
     public ClusterInfo clusterInfo() {
+        return clusterInfo(false);
+    }
+
+    /** Cluster info; with {@code external}, in the addresses for outside clients. */
+    public ClusterInfo clusterInfo(boolean external) {
         lock.readLock().lock();
         try {
             ClusterInfo info = new ClusterInfo();
-            brokerAddrTable.forEach((name, bd) -> info.brokerAddrTable.put(name, bd.copy()));
+            brokerAddrTable.forEach((name, bd) -> info.brokerAddrTable.put(name, view(bd, external)));
             clusterAddrTable.forEach((cluster, names) -> info.clusterAddrTable.put(cluster, new TreeSet<>(names)));
             return info;
         } finally {
@@ -378,6 +410,11 @@ public final class RouteInfoManager {
 
     /** All cluster names and broker names, plus one broker address to ask for the rest (304). */
     public TopicList systemTopicList() {
+        return systemTopicList(false);
+    }
+
+    /** As {@link #systemTopicList()}; with {@code external}, the broker address is the one for outside clients. */
+    public TopicList systemTopicList(boolean external) {
         lock.readLock().lock();
         try {
             TopicList list = new TopicList();
@@ -387,7 +424,7 @@ public final class RouteInfoManager {
             });
             for (BrokerData bd : brokerAddrTable.values()) {
                 if (!bd.brokerAddrs.isEmpty()) {
-                    list.brokerAddr = bd.brokerAddrs.firstEntry().getValue();
+                    list.brokerAddr = address(bd.brokerAddrs.firstEntry().getValue(), external);
                     break;
                 }
             }
@@ -395,6 +432,24 @@ public final class RouteInfoManager {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** A copy of {@code bd}, with external addresses when {@code external}; caller holds a lock. */
+    private BrokerData view(BrokerData bd, boolean external) {
+        BrokerData copy = bd.copy();
+        if (external) {
+            copy.brokerAddrs.replaceAll((id, addr) -> address(addr, true));
+        }
+        return copy;
+    }
+
+    /** The address outside clients use for {@code brokerAddr} (itself when it sent none); caller holds a lock. */
+    private String address(String brokerAddr, boolean external) {
+        if (!external) {
+            return brokerAddr;
+        }
+        BrokerLiveInfo live = brokerLiveTable.get(brokerAddr);
+        return live == null || live.externalAddr == null ? brokerAddr : live.externalAddr;
     }
 
     /** Topics whose sys flag has the UNIT bit (311). */
