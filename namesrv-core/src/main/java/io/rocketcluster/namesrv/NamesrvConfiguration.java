@@ -3,10 +3,12 @@ package io.rocketcluster.namesrv;
 import io.rocketcluster.remoting.config.ConfigFile;
 import io.rocketcluster.remoting.config.ConfigBinder;
 import io.rocketcluster.remoting.config.ConfigException;
+import io.rocketcluster.remoting.config.EnvConfig;
 import io.rocketcluster.remoting.netty.NettyServerConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,20 @@ public final class NamesrvConfiguration {
     public synchronized List<String> applyFile(Path file) throws IOException {
         List<String> unknown = apply(ConfigBinder.load(file));
         namesrvConfig.setConfigStorePath(file.toAbsolutePath().toString());
+        return unknown;
+    }
+
+    /**
+     * Applies the config variables of {@code env} ({@code RC_<key>}, any case, underscores ignored;
+     * see {@link EnvConfig}); call after {@link #applyFile} so the environment wins over the file.
+     * Returns the unknown variables (logged as warnings).
+     *
+     * @throws ConfigException when a value is bad (the message names the key); nothing is applied
+     */
+    public synchronized List<String> applyEnv(Map<String, String> env) {
+        EnvConfig.Result fromEnv = EnvConfig.read(env, binder);
+        List<String> unknown = new ArrayList<>(apply(fromEnv.settings()));
+        unknown.addAll(fromEnv.unknown());
         return unknown;
     }
 

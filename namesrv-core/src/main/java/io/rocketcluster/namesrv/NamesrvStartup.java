@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -36,12 +37,19 @@ public final class NamesrvStartup implements Callable<Integer> {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final Map<String, String> env;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile NamesrvController controller;
 
     public NamesrvStartup(PrintStream out, PrintStream err) {
+        this(out, err, System.getenv());
+    }
+
+    /** {@code env}: where {@code RC_*} config variables are read from (tests pass their own). */
+    public NamesrvStartup(PrintStream out, PrintStream err, Map<String, String> env) {
         this.out = out;
         this.err = err;
+        this.env = env;
     }
 
     public static void main(String[] args) {
@@ -86,20 +94,23 @@ public final class NamesrvStartup implements Callable<Integer> {
             err.println("The Name Server failed to start: " + e.getMessage());
             return 1;
         }
-        out.println("The Name Server boot success. serializeType=" + serializeType + " listenPort=" + c.listenPort());
+        out.println("The Name Server boot success. serializeType=" + serializeType + " listenPort=" + c.listenPort()
+                + (c.externalListenPort() < 0 ? "" : " externalListenPort=" + c.externalListenPort()));
         out.flush();
         stopped.await();
         return 0;
     }
 
+    /** Defaults, then the file ({@code -c}), then the {@code RC_*} environment variables. */
     private NamesrvConfiguration loadConfiguration() {
-        if (configFile == null) {
-            return NamesrvConfiguration.defaults();
-        }
+        NamesrvConfiguration configuration = NamesrvConfiguration.defaults();
         try {
-            NamesrvConfiguration configuration = NamesrvConfiguration.defaults();
-            List<String> unknown = configuration.applyFile(configFile);
-            unknown.forEach(k -> err.println("warning: unknown config key '" + k + "' is ignored"));
+            if (configFile != null) {
+                List<String> unknown = configuration.applyFile(configFile);
+                unknown.forEach(k -> err.println("warning: unknown config key '" + k + "' is ignored"));
+            }
+            configuration.applyEnv(env)
+                    .forEach(k -> err.println("warning: unknown config key in environment variable '" + k + "' is ignored"));
             return configuration;
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + configFile + " does not exist");

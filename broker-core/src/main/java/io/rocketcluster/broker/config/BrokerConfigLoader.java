@@ -2,6 +2,7 @@ package io.rocketcluster.broker.config;
 
 import io.rocketcluster.remoting.config.ConfigBinder;
 import io.rocketcluster.remoting.config.ConfigException;
+import io.rocketcluster.remoting.config.EnvConfig;
 import io.rocketcluster.remoting.netty.NettyServerConfig;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -15,8 +16,9 @@ import java.util.Set;
 
 /**
  * Reads a user's broker.conf as it is: RocketMQ key names and defaults, any of {@code k=v},
- * {@code k = v}, {@code k: v}. The nameserver list comes from {@code -n} first, then the file, then
- * {@code NAMESRV_ADDR}. Also enforces RocketMQ's role rules: masters have brokerId 0, slaves &gt; 0,
+ * {@code k = v}, {@code k: v}. Environment variables {@code RC_<key>} override the file (see
+ * {@link EnvConfig}). The nameserver list comes from {@code -n} first, then {@code RC_NAMESRV_ADDR},
+ * then the file, then {@code NAMESRV_ADDR}. Also enforces RocketMQ's role rules: masters have brokerId 0, slaves &gt; 0,
  * and the HA port is always listenPort+1.
  */
 public final class BrokerConfigLoader {
@@ -51,17 +53,28 @@ public final class BrokerConfigLoader {
     private BrokerConfigLoader() {
     }
 
+    /** {@code file} (may be null), then the {@code RC_*} environment variables, then {@code -n}. */
     public static Loaded load(Path file, String namesrvOverride) throws IOException {
-        return load(file == null ? new Properties() : ConfigBinder.load(file), namesrvOverride,
+        return load(file == null ? new Properties() : ConfigBinder.load(file), System.getenv(), namesrvOverride,
                 file == null ? null : file.toAbsolutePath().toString());
     }
 
     public static Loaded load(Properties props, String namesrvOverride, String path) {
+        return load(props, Map.of(), namesrvOverride, path);
+    }
+
+    /**
+     * Binds {@code props} (a file's settings) with the config variables of {@code env} applied over
+     * them ({@link EnvConfig}: {@code RC_<key>}, any case, underscores ignored), then {@code -n}.
+     */
+    public static Loaded load(Properties props, Map<String, String> env, String namesrvOverride, String path) {
         BrokerConfig broker = new BrokerConfig();
         MessageStoreConfig store = new MessageStoreConfig();
         NettyServerConfig server = new NettyServerConfig();
         ConfigBinder binder = new ConfigBinder(List.of(broker, store, server), IGNORED_KEYS, ALIASES);
-        List<String> unknown = binder.bind(props);
+        EnvConfig.Result fromEnv = EnvConfig.read(env, binder);
+        List<String> unknown = new java.util.ArrayList<>(binder.bind(EnvConfig.overlay(props, fromEnv, binder)));
+        unknown.addAll(fromEnv.unknown());
         if (namesrvOverride != null && !namesrvOverride.isBlank()) {
             broker.setNamesrvAddr(namesrvOverride);
         }

@@ -91,6 +91,30 @@ public final class ConfigBinder {
         return found;
     }
 
+    /**
+     * Every key this binder accepts: the settings of all targets, the ignored compatibility keys and
+     * the old spellings (what {@link EnvConfig} matches environment variables against).
+     */
+    public Set<String> keys() {
+        Set<String> keys = new java.util.TreeSet<>(ignoredKeys);
+        keys.addAll(aliases.keySet());
+        for (Object target : targets) {
+            for (Method m : target.getClass().getMethods()) {
+                String name = m.getName();
+                if (name.length() > 3 && name.startsWith("set") && m.getParameterCount() == 1
+                        && !Modifier.isStatic(m.getModifiers()) && isSupported(m.getParameterTypes()[0])) {
+                    keys.add(decap(name.substring(3)));
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** The key an old spelling stands for; other keys unchanged. */
+    public String canonicalKey(String key) {
+        return aliases.getOrDefault(key, key);
+    }
+
     /** All settings of all targets, {@code key=value} per line, sorted (GET_BROKER_CONFIG, {@code -p}). */
     public String render() {
         Map<String, String> all = new TreeMap<>();
