@@ -1,0 +1,54 @@
+package io.rocketcluster.admin;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.concurrent.Callable;
+
+/**
+ * Base of every subcommand: the options RocketMQ's mqadmin gives all commands ({@code -n}), plus
+ * {@code --json} and {@code --timeout}. A command fills a {@link Report}; failures are
+ * {@link AdminException}s whose exit code {@link MqAdmin} returns.
+ */
+public abstract class AdminCommand implements Callable<Integer> {
+    @Option(names = {"-n", "--namesrvAddr"}, paramLabel = "ADDR",
+            description = "nameserver address list, e.g. 192.168.0.1:9876;192.168.0.2:9876 (default: $NAMESRV_ADDR)")
+    String namesrvAddr;
+
+    @Option(names = "--json", description = "print JSON instead of tables")
+    boolean json;
+
+    @Option(names = "--timeout", paramLabel = "MILLIS", defaultValue = "5000",
+            description = "timeout of each request in ms (default: ${DEFAULT-VALUE})")
+    long timeoutMillis;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print help")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs the command against the servers; prints through {@code report}. */
+    protected abstract void run(AdminClient client, Report report) throws Exception;
+
+    @Override
+    public Integer call() throws Exception {
+        String ns = namesrvAddr;
+        if (ns == null || ns.isBlank()) {
+            ns = System.getProperty("rocketmq.namesrv.addr", System.getenv("NAMESRV_ADDR"));
+        }
+        Report report = new Report(System.out, json);
+        try (AdminClient client = new AdminClient(ns, timeoutMillis)) {
+            run(client, report);
+        } finally {
+            report.finish();
+        }
+        return 0;
+    }
+
+    /** A usage error (exit code 2) for option combinations picocli cannot express. */
+    protected AdminException usage(String message) {
+        return new AdminException(AdminException.USAGE, message);
+    }
+}
