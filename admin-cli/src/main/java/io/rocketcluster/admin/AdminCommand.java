@@ -39,10 +39,14 @@ public abstract class AdminCommand implements Callable<Integer> {
             ns = System.getProperty("rocketmq.namesrv.addr", System.getenv("NAMESRV_ADDR"));
         }
         Report report = new Report(System.out, json);
+        boolean done = false;
         try (AdminClient client = new AdminClient(ns, timeoutMillis)) {
             run(client, report);
+            done = true;
         } finally {
-            report.finish();
+            if (done || !json) { // a failed command prints no half-filled JSON document
+                report.finish();
+            }
         }
         return 0;
     }

@@ -28,6 +28,10 @@ final class StatsAll extends AdminCommand {
         RemotingCommand r = client.call(addr, RemotingCommand.request(AdminCodes.VIEW_BROKER_STATS_DATA)
                 .put("statsName", name).put("statsKey", key));
         if (r.code() != ResponseCode.SUCCESS) {
+            if (r.code() != ResponseCode.SYSTEM_ERROR) { // 1: no such stats yet, which is zero
+                System.err.println("mqadmin statsAll: " + AdminException.refused("VIEW_BROKER_STATS_DATA at " + addr,
+                        r.code(), r.remark()).getMessage());
+            }
             return new Stats(0, 0);
         }
         JsonNode b = FastJson.parse(r.body());
@@ -65,7 +69,7 @@ final class StatsAll extends AdminCommand {
                 try {
                     groups.addAll(TopicCommands.consumersOf(client, addr, t));
                 } catch (AdminException e) {
-                    // no groups from this broker
+                    System.err.println("mqadmin statsAll: consumer groups of " + t + ": " + e.getMessage());
                 }
             }
             if (groups.isEmpty()) {
@@ -87,7 +91,7 @@ final class StatsAll extends AdminCommand {
                             backlog += o.path("brokerOffset").asLong() - o.path("consumerOffset").asLong();
                         }
                     } catch (AdminException e) {
-                        // no offsets of this group here
+                        System.err.println("mqadmin statsAll: offsets of " + g + ": " + e.getMessage());
                     }
                 }
                 if (!activeOnly || in24h > 0 || out24h > 0) {

@@ -70,7 +70,7 @@ final class TopicCommands {
                     try {
                         groups.addAll(consumersOf(client, addr, topic));
                     } catch (AdminException e) {
-                        // a broker that does not answer adds no groups
+                        System.err.println("mqadmin topicList: consumer groups of " + topic + ": " + e.getMessage());
                     }
                 }
                 if (groups.isEmpty()) {

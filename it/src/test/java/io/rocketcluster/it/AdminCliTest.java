@@ -48,6 +48,8 @@ class AdminCliTest {
     private final String created = Clients.unique("AdmNew");
     private DefaultMQProducer producer;
     private final List<SendResult> sent = new ArrayList<>();
+    /** Steps that passed; a step that needs an earlier one is skipped when that one was. */
+    private final Set<String> passed = ConcurrentHashMap.newKeySet();
 
     record Run(int exit, String out, String err) {
     }
@@ -105,13 +107,19 @@ class AdminCliTest {
 
     /** A step: runs the command, skips when the broker does not serve its request yet, else checks it. */
     private DynamicTest step(String name, String[] args, int exit, Consumer<Run> check) {
+        return step(name, null, args, exit, check);
+    }
+
+    private DynamicTest step(String name, String requires, String[] args, int exit, Consumer<Run> check) {
         return DynamicTest.dynamicTest(name, () -> {
+            Assumptions.assumeTrue(requires == null || passed.contains(requires), () -> "needs step " + requires);
             Run r = mqadmin(args);
             Assumptions.assumeFalse(r.err().contains("failed: code 3,"),
                     () -> "the broker does not serve this request yet: " + r.err());
             assertThat(r.exit()).as("exit code of mqadmin %s\nstdout:\n%s\nstderr:\n%s", name, r.out(), r.err())
                     .isEqualTo(exit);
             check.accept(r);
+            passed.add(name);
         });
     }
 
@@ -138,7 +146,7 @@ class AdminCliTest {
                         r -> assertThat(r.out()).contains("update broker config success")),
                 step("updateTopic", a("updateTopic", "-c", "ItCluster", "-t", created, "-r", "3", "-w", "3"), 0,
                         r -> assertThat(r.out()).contains("create topic to " + m + " success")),
-                step("topicRoute of the created topic", a("topicRoute", "-t", created, "--json"), 0,
+                step("topicRoute of the created topic", "updateTopic", a("topicRoute", "-t", created, "--json"), 0,
                         r -> assertThat(r.out()).contains("\"writeQueueNums\" : 3")),
                 step("topicList", a("topicList"), 0, r -> assertThat(r.out().lines()).contains(topic)),
                 step("topicList -c", a("topicList", "-c"), 0, r -> assertThat(r.out()).containsPattern("ItCluster\\s+" + topic + "\\s+" + group)),
@@ -149,7 +157,7 @@ class AdminCliTest {
                                 l.replaceAll("[^0-9]", ""))).sum()).isEqualTo(10)),
                 step("updateSubGroup", a("updateSubGroup", "-c", "ItCluster", "-g", group + "_x", "-r", "3"), 0,
                         r -> assertThat(r.out()).contains("create subscription group to " + m + " success")),
-                step("deleteSubGroup", a("deleteSubGroup", "-b", m, "-g", group + "_x"), 0,
+                step("deleteSubGroup", "updateSubGroup", a("deleteSubGroup", "-b", m, "-g", group + "_x"), 0,
                         r -> assertThat(r.out()).contains("delete subscription group [" + group + "_x]")),
                 step("consumerProgress -g", a("consumerProgress", "-g", group), 0,
                         r -> assertThat(r.out()).contains(topic).containsPattern("Diff Total\\s+: 0")),
@@ -170,9 +178,9 @@ class AdminCliTest {
                 step("clusterRT", a("clusterRT", "-a", "3"), 0, r -> assertThat(r.out()).containsPattern("broker-a\\s+\\S+\\s+3\\s+0")),
                 step("wipeWritePerm", a("wipeWritePerm", "-b", "broker-a"), 0, r -> assertThat(r.out()).contains("OK")),
                 step("addWritePerm", a("addWritePerm", "-b", "broker-a"), 0, r -> assertThat(r.out()).contains("OK")),
-                step("deleteTopic", a("deleteTopic", "-c", "ItCluster", "-t", created), 0,
+                step("deleteTopic", "updateTopic", a("deleteTopic", "-c", "ItCluster", "-t", created), 0,
                         r -> assertThat(r.out()).contains("success")),
-                step("a deleted topic has no route: exit 1", a("topicRoute", "-t", created), 1,
+                step("a deleted topic has no route: exit 1", "deleteTopic", a("topicRoute", "-t", created), 1,
                         r -> assertThat(r.err()).contains("no route")),
                 step("a missing topic: exit 1", a("topicStatus", "-t", "NoSuchTopic"), 1, r -> { }),
                 step("usage error: exit 2", a("updateTopic", "-t", "X"), 2, r -> assertThat(r.err()).contains("Usage")),
