@@ -1,0 +1,31 @@
+package io.rocketcluster.remoting.metrics;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HealthProbeTest {
+    @Test
+    void readyIs200AndNotReadyIs503() throws Exception {
+        AtomicReference<String> reason = new AtomicReference<>("store recovering");
+        try (MetricsServer server = MetricsServer.start("probe-test", 0, new PrometheusRegistry(), reason::get)) {
+            assertThat(HealthProbe.probe(server.port(), "/health/ready")).isEqualTo(503);
+            assertThat(HealthProbe.probe(server.port(), "/health/live")).isEqualTo(200);
+            reason.set(null);
+            assertThat(HealthProbe.probe(server.port(), "/health/ready")).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void nothingListeningIsMinusOne() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        assertThat(HealthProbe.probe(port, "/health/ready")).isEqualTo(-1);
+    }
+}
