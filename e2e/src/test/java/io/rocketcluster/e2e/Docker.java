@@ -1,0 +1,157 @@
+package io.rocketcluster.e2e;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The docker and docker-compose command lines, run as processes (no Docker API client, no helper
+ * images to pull). Also decides whether e2e tests can run here: without a daemon or without the
+ * images they are skipped with the reason printed, unless {@code ROCKETCLUSTER_E2E=require} (CI),
+ * which turns that into a failure.
+ */
+final class Docker {
+    static final String TAG = System.getenv().getOrDefault("ROCKETCLUSTER_TAG", "latest");
+    static final List<String> IMAGES = List.of("rocketcluster-namesrv", "rocketcluster-broker", "rocketcluster-client");
+
+    private Docker() {
+    }
+
+    record Result(int exitCode, String out) {
+        Result orFail(String what) {
+            if (exitCode != 0) {
+                throw new AssertionError(what + " failed with exit code " + exitCode + ":\n" + out);
+            }
+            return this;
+        }
+    }
+
+    /** Runs {@code command} (stdout and stderr merged) with extra environment; waits at most {@code timeoutSeconds}. */
+    static Result run(Map<String, String> env, long timeoutSeconds, List<String> command) {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        try {
+            Process p = pb.start();
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, "timed out after " + timeoutSeconds + " s: " + String.join(" ", command)
+                        + "\n" + new String(out.getNow(new byte[0]), StandardCharsets.UTF_8));
+            }
+            return new Result(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new Result(-1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, e.toString());
+        }
+    }
+
+    static Result docker(long timeoutSeconds, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("docker"));
+        cmd.addAll(List.of(args));
+        return run(Map.of(), timeoutSeconds, cmd);
+    }
+
+    private static byte[] readAll(InputStream in) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try {
+            in.transferTo(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    /** Skips (or, with ROCKETCLUSTER_E2E=require, fails) unless a daemon answers and the images exist. */
+    static void assumeReady() {
+        String why = whyNotReady();
+        if (why == null) {
+            return;
+        }
+        boolean required = "require".equalsIgnoreCase(System.getenv("ROCKETCLUSTER_E2E"));
+        String message = "e2e tests " + (required ? "cannot run" : "SKIPPED") + ": " + why;
+        System.out.println("[e2e] " + message);
+        if (required) {
+            Assertions.fail(message + " (ROCKETCLUSTER_E2E=require)");
+        }
+        Assumptions.abort(message);
+    }
+
+    private static String whyNotReady() {
+        Result info = docker(20, "info", "--format", "{{.ServerVersion}}");
+        if (info.exitCode() != 0) {
+            return "no Docker daemon reachable (" + firstLine(info.out()) + "); start one with .ci/docker-up.sh";
+        }
+        if (ComposeCluster.composeCommand() == null) {
+            return "neither docker-compose nor the docker compose plugin is installed";
+        }
+        for (String image : IMAGES) {
+            if (docker(20, "image", "inspect", image + ":" + TAG).exitCode() != 0) {
+                return "image " + image + ":" + TAG + " not found; build the images first: "
+                        + "mvn -B -Pimages -DskipTests package -pl images/namesrv,images/broker,images/client -am";
+            }
+        }
+        return null;
+    }
+
+    static String firstLine(String s) {
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl);
+    }
+
+    /** {@code n} distinct free loopback ports. */
+    static int[] freePorts(int n) {
+        int[] ports = new int[n];
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+        }
+        return ports;
+    }
+
+    /** A free loopback port p whose p-2 is free too (a broker's client port and its fast channel). */
+    static int freeBrokerPort() {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int p = 20000 + (int) (Math.random() * 40000);
+            if (isFree(p) && isFree(p - 2) && isFree(p + 4)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no free port pair found");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
