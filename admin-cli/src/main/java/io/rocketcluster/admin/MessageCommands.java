@@ -52,6 +52,8 @@ final class MessageCommands {
         String sendMessage;
         @Option(names = {"-u", "--unitName"}, description = "unit name (not supported)")
         String unitName;
+        @Option(names = {"-t", "--topic"}, description = "topic: also finds client message ids (UNIQ_KEY) through the index")
+        String topic;
 
         @Override
         protected void run(AdminClient client, Report report) {
@@ -59,6 +61,13 @@ final class MessageCommands {
                 throw usage("re-consuming or resending a message (-g, -d, -s, -u) is not supported; give -i only");
             }
             for (String id : Arrays.stream(msgId.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+                if (topic != null) {
+                    StoredMessages.Message byKey = byUniqueKey(client, topic.trim(), id);
+                    if (byKey != null) {
+                        report.values(id, describe(byKey));
+                        continue;
+                    }
+                }
                 StoredMessages.OffsetId where = StoredMessages.decodeOffsetMsgId(id);
                 if (where == null) {
                     throw new AdminException(AdminException.USAGE, "'" + id + "' is not an offset message id "
@@ -78,6 +87,27 @@ final class MessageCommands {
                 report.values(id, describe(ms.get(0)));
             }
         }
+    }
+
+    /** A message of {@code topic} whose UNIQ_KEY (client message id) is {@code id}, through QUERY_MESSAGE; or null. */
+    static StoredMessages.Message byUniqueKey(AdminClient client, String topic, String id) {
+        for (String addr : AdminClient.brokersOfRoute(client.route(topic)).values()) {
+            RemotingCommand r = client.call(addr, RemotingCommand.request(RequestCode.QUERY_MESSAGE).put("topic", topic)
+                    .put("key", id).put("maxNum", 32).put("beginTimestamp", 0).put("endTimestamp", Long.MAX_VALUE)
+                    .put("_UNIQUE_KEY_QUERY", true));
+            if (r.code() == ResponseCode.QUERY_NOT_FOUND) {
+                continue;
+            }
+            if (r.code() != ResponseCode.SUCCESS) {
+                throw AdminException.refused("QUERY_MESSAGE at " + addr, r.code(), r.remark());
+            }
+            for (StoredMessages.Message m : StoredMessages.decodeAll(r.body())) {
+                if (id.equals(m.properties().get("UNIQ_KEY")) && topic.equals(m.topic())) {
+                    return m;
+                }
+            }
+        }
+        return null;
     }
 
     @Command(name = "queryMsgByKey", description = "Query Message by Key")

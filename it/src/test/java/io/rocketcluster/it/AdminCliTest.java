@@ -170,6 +170,8 @@ class AdminCliTest {
                         r -> assertThat(r.out()).contains("rollback consumer offset by specified group[" + group + "]")),
                 step("queryMsgById", a("queryMsgById", "-i", offsetMsgId), 0,
                         r -> assertThat(r.out()).contains("body 3").contains(topic)),
+                step("queryMsgById -t with a client message id", a("queryMsgById", "-t", topic, "-i", sent.get(3).getMsgId()), 0,
+                        r -> assertThat(r.out()).contains("body 3").contains(offsetMsgId)),
                 step("queryMsgByKey", a("queryMsgByKey", "-t", topic, "-k", "k-3"), 0,
                         r -> assertThat(r.out()).contains(sent.get(3).getMsgId())),
                 step("queryMsgByOffset", a("queryMsgByOffset", "-t", topic, "-b", "broker-a", "-i", String.valueOf(queue),
