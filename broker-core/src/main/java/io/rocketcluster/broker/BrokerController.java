@@ -26,6 +26,7 @@ import io.rocketcluster.broker.processor.ClientManageProcessor;
 import io.rocketcluster.broker.processor.ConsumerManageProcessor;
 import io.rocketcluster.broker.processor.LockProcessor;
 import io.rocketcluster.broker.processor.PullMessageProcessor;
+import io.rocketcluster.broker.processor.QueryMessageProcessor;
 import io.rocketcluster.broker.processor.QueueQueryProcessor;
 import io.rocketcluster.broker.processor.SendMessageProcessor;
 import io.rocketcluster.broker.registry.NameServerRegistrar;
@@ -177,6 +178,7 @@ public final class BrokerController {
                     RequestCode.VIEW_MESSAGE_BY_ID}) {
                 s.registerProcessor(code, query, queryPool);
             }
+            s.registerProcessor(RequestCode.QUERY_MESSAGE, new QueryMessageProcessor(this), queryPool);
             RequestProcessor metadata = new MetadataProcessor(this);
             for (int code : new int[]{RequestCode.GET_ALL_TOPIC_CONFIG, RequestCode.GET_ALL_CONSUMER_OFFSET,
                     RequestCode.GET_ALL_DELAY_OFFSET, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG}) {

@@ -134,7 +134,9 @@ class RetentionTest {
                 "storePathRootDir", mountPoint.resolve("store").toString(),
                 "mappedFileSizeCommitLog", String.valueOf(2 * 1024 * 1024), "maxMessageSize", "65536",
                 "mappedFileSizeConsumeQueue", String.valueOf(1000 * 20), "diskMaxUsedSpaceRatio", "50",
-                "cleanResourceInterval", "500")).start();
+                "cleanResourceInterval", "500",
+                // a small message index: the default one's slot pages would take ~1 MiB of this 16 MiB disk
+                "maxHashSlotNum", "1000", "maxIndexNum", "4000")).start();
         DefaultMQProducer p = Clients.producer(cluster.namesrvAddr());
         p.setRetryTimesWhenSendFailed(0);
         clients.add(p);

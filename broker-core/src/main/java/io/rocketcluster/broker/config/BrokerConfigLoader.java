@@ -111,5 +111,17 @@ public final class BrokerConfigLoader {
             throw new ConfigException("bad value for config key 'maxMessageSize': " + store.getMaxMessageSize()
                     + " does not fit a commitlog file of " + store.getMappedFileSizeCommitLog() + " bytes");
         }
+        if (store.getMaxHashSlotNum() <= 0) {
+            throw new ConfigException("bad value for config key 'maxHashSlotNum': must be positive, got "
+                    + store.getMaxHashSlotNum());
+        }
+        if (store.getMaxIndexNum() <= 1) {
+            throw new ConfigException("bad value for config key 'maxIndexNum': must be at least 2, got "
+                    + store.getMaxIndexNum());
+        }
+        if (40 + 4L * store.getMaxHashSlotNum() + 20L * store.getMaxIndexNum() > Integer.MAX_VALUE) {
+            throw new ConfigException("bad value for config key 'maxIndexNum': " + store.getMaxIndexNum()
+                    + " with maxHashSlotNum " + store.getMaxHashSlotNum() + " gives an index file over 2 GiB");
+        }
     }
 }

@@ -20,6 +20,8 @@ final class Dispatcher implements Runnable {
     private final CommitLog commitLog;
     private final ConsumeQueueStore queues;
     private final List<ArrivalListener> listeners = new CopyOnWriteArrayList<>();
+    /** Also given every dispatched message record, in commitlog order (the message index). */
+    private volatile java.util.function.Consumer<StoredRecord> recordSink = r -> { };
     private volatile long dispatchedOffset;
     private volatile boolean stopped;
     private volatile Thread thread;
@@ -35,6 +37,10 @@ final class Dispatcher implements Runnable {
 
     void addListener(ArrivalListener l) {
         listeners.add(l);
+    }
+
+    void setRecordSink(java.util.function.Consumer<StoredRecord> sink) {
+        this.recordSink = sink;
     }
 
     long dispatchedOffset() {
@@ -103,6 +109,7 @@ final class Dispatcher implements Runnable {
                 }
             }
         }
+        recordSink.accept(r);
         dispatchedOffset = offset + r.size();
         return true;
     }

@@ -3,6 +3,8 @@ package io.rocketcluster.broker.store;
 import io.rocketcluster.broker.config.BrokerRole;
 import io.rocketcluster.broker.config.FlushDiskType;
 import io.rocketcluster.broker.config.MessageStoreConfig;
+import io.rocketcluster.broker.store.index.IndexQueryResult;
+import io.rocketcluster.broker.store.index.IndexService;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The broker's store: commitlog, consume queues and checkpoint under {@code storePathRootDir}, in
+ * The broker's store: commitlog, consume queues, message index and checkpoint under {@code storePathRootDir}, in
  * RocketMQ 4.x's layout (protocol.md §5). Owns the dispatcher and flush threads and performs
  * recovery at start: after a clean stop the {@code abort} marker is absent; after a crash the torn
  * commitlog tail is truncated and consume queues are rebuilt from the last checkpoint.
@@ -43,6 +45,8 @@ public final class MessageStore {
     private final ConsumeQueueStore queues;
     private final Dispatcher dispatcher;
     private final CommitLogFlusher flusher;
+    /** The message index (store.index); null when messageIndexEnable=false. */
+    private final IndexService index;
     private final ScheduledExecutorService scheduler;
     private StoreCheckpoint checkpoint;
     private FileChannel lockChannel;
@@ -69,6 +73,12 @@ public final class MessageStore {
         this.queues = new ConsumeQueueStore(root.resolve("consumequeue"), config.getMappedFileSizeConsumeQueue());
         this.delayLevels = new DelayLevels(config.getMessageDelayLevel());
         this.dispatcher = new Dispatcher(commitLog, queues, delayLevels);
+        this.index = config.isMessageIndexEnable() ? new IndexService(root.resolve("index"),
+                config.getMaxHashSlotNum(), config.getMaxIndexNum(), clock) : null;
+        if (index != null) {
+            dispatcher.setRecordSink(index::index);
+            retentionListeners.add(index::deleteFilesBefore);
+        }
         this.flusher = new CommitLogFlusher(commitLog, config);
         this.scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "store-maintenance");
@@ -99,6 +109,9 @@ public final class MessageStore {
         checkpoint = new StoreCheckpoint(root.resolve("checkpoint"));
         commitLog.load();
         queues.load();
+        if (index != null) {
+            index.load();
+        }
         recover();
         try {
             Files.writeString(abort, "");
@@ -126,6 +139,10 @@ public final class MessageStore {
         dispatchFrom = Math.max(dispatchFrom, commitLog.minOffset());
         long validEnd = commitLog.recover(dispatchFrom, config.isCheckCRCOnRecover());
         queues.truncateAfter(validEnd);
+        if (index != null) {
+            // after a crash the newest index entries are not trusted: keep those below where dispatch restarts
+            index.recover(recoveredFromCrash ? Math.min(dispatchFrom, validEnd) : validEnd, recoveredFromCrash);
+        }
         dispatcher.setDispatchedOffset(Math.min(dispatchFrom, validEnd));
         int redispatched = dispatcher.catchUp();
         commitLog.setQueueOffsets(queues.nextOffsets());
@@ -173,6 +190,7 @@ public final class MessageStore {
             long dispatched = dispatcher.dispatchedOffset();
             long flushed = Math.min(dispatched, flusher.flushedOffset());
             queues.flush(config.getFlushConsumeQueueLeastPages());
+            flushIndex();
             long now = clock.getAsLong();
             checkpoint.update(now, now, flushed);
         } catch (RuntimeException e) {
@@ -312,6 +330,9 @@ public final class MessageStore {
             dropped[0] = commitLog.maxOffset() - offset;
             commitLog.truncateTo(offset);
             queues.truncateAfter(offset);
+            if (index != null) {
+                index.truncateFrom(offset);
+            }
             dispatcher.setDispatchedOffset(Math.min(dispatcher.dispatchedOffset(), offset));
             commitLog.setQueueOffsets(queues.nextOffsets());
         });
@@ -547,6 +568,29 @@ public final class MessageStore {
         commitLog.removeQueueOffsets(topic);
     }
 
+    /**
+     * Index lookup of {@code topic#key} (QUERY_MESSAGE): commitlog offsets of candidate records stored
+     * in [begin, end], at most maxNum (and 64); nothing when messageIndexEnable=false.
+     */
+    public IndexQueryResult queryIndex(String topic, String key, int maxNum, long begin, long end) {
+        return index == null ? IndexQueryResult.EMPTY : index.query(topic, key, maxNum, begin, end);
+    }
+
+    /** Deletes the index files whose records all lie below {@code commitLogMinOffset} (retention); returns how many. */
+    public int deleteIndexFilesBefore(long commitLogMinOffset) {
+        return index == null ? 0 : index.deleteFilesBefore(commitLogMinOffset);
+    }
+
+    /** Forces the index before the checkpoint moves past what it holds, and records indexMsgTimestamp. */
+    private void flushIndex() {
+        if (index != null) {
+            long indexed = index.flush();
+            if (indexed > 0) {
+                checkpoint.setIndexMsgTimestamp(indexed);
+            }
+        }
+    }
+
     /** Stops the threads, flushes everything, writes the checkpoint and removes the abort marker. */
     public void shutdown() {
         if (!running) {
@@ -570,10 +614,14 @@ public final class MessageStore {
             Thread.currentThread().interrupt();
         }
         queues.flush(0);
+        flushIndex();
         long now = clock.getAsLong();
         checkpoint.update(now, now, Math.min(dispatcher.dispatchedOffset(), commitLog.maxOffset()));
         checkpoint.close();
         queues.close();
+        if (index != null) {
+            index.close();
+        }
         commitLog.close();
         try {
             Files.deleteIfExists(root.resolve("abort"));

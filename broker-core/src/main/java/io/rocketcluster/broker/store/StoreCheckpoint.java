@@ -46,6 +46,15 @@ public final class StoreCheckpoint {
         return buf.getLong(24);
     }
 
+    public long indexMsgTimestamp() {
+        return buf.getLong(16);
+    }
+
+    /** Records the index's flush point; forced to disk by the next {@link #update}. */
+    public synchronized void setIndexMsgTimestamp(long indexMsgTimestamp) {
+        buf.putLong(16, indexMsgTimestamp);
+    }
+
     public synchronized void update(long physicTimestamp, long logicsTimestamp, long dispatchedOffset) {
         buf.putLong(0, physicTimestamp);
         buf.putLong(8, logicsTimestamp);
