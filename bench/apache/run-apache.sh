@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Start or stop Apache RocketMQ's own namesrv + broker (the comparison baseline for bin/mqbench).
 #
-#   bench/apache/run-apache.sh start    # namesrv on 127.0.0.1:$NAMESRV_PORT, one ASYNC_MASTER broker
+#   bench/apache/run-apache.sh start [single|async|sync]
+#        single (default): namesrv on 127.0.0.1:$NAMESRV_PORT + one master broker ($APACHE_ROLE)
+#        async: namesrv + ASYNC_MASTER (brokerId 0) + SLAVE (brokerId 1, same brokerName, port $SLAVE_PORT)
+#        sync:  namesrv + SYNC_MASTER  (brokerId 0) + SLAVE (brokerId 1, same brokerName, port $SLAVE_PORT)
 #   bench/apache/run-apache.sh status
 #   bench/apache/run-apache.sh stop     # kills exactly the PIDs that `start` recorded
 #   bench/apache/run-apache.sh clean    # removes $APACHE_RMQ_DIR (only when stopped)
 #
 # Environment (all optional):
 #   NAMESRV_PORT    namesrv listen port            (default 9876)
-#   BROKER_PORT     broker listenPort              (default 10911; Apache also opens port-2 and port+1)
+#   BROKER_PORT     master listenPort              (default 10911; Apache also opens port-2 and port+1 (HA))
+#   SLAVE_PORT      slave listenPort               (default 11911; likewise port-2 and port+1)
+#   APACHE_ROLE     master's brokerRole            (ASYNC_MASTER|SYNC_MASTER; default from the mode:
+#                                                   SYNC_MASTER for `sync`, else ASYNC_MASTER)
+#   APACHE_SLAVE    1 = also start the slave       (default from the mode: 1 for async/sync, 0 for single)
 #   APACHE_RMQ_DIR  everything this script writes  (default /tmp/apache-rmq-bench)
 #   APACHE_HEAP     heap flags for each JVM        (default "-Xms1g -Xmx1g", the same heap we give RocketCluster)
 #   APACHE_JAVA_OPTS extra JVM flags appended to both JVMs
@@ -23,6 +30,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 LIB="$HERE/target/lib"
 NAMESRV_PORT="${NAMESRV_PORT:-9876}"
 BROKER_PORT="${BROKER_PORT:-10911}"
+SLAVE_PORT="${SLAVE_PORT:-11911}"
 BASE="${APACHE_RMQ_DIR:-/tmp/apache-rmq-bench}"
 HEAP="${APACHE_HEAP:--Xms1g -Xmx1g}"
 MARKER="$BASE/.apache-rmq-bench"
@@ -36,7 +44,7 @@ if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then JAVA="$JAVA_HOM
 # 4.9.7's MappedFile unmaps files by reflectively calling DirectByteBuffer.attachment()/cleaner() and
 # jdk.internal.ref.Cleaner.clean(), and casts to sun.nio.ch.DirectBuffer for mlock/munlock.
 jvm_flags() {
-  local gclog="$1"
+  local gclog="$1" home="${2:-$BASE/home}"
   echo "-server $HEAP" \
     "-XX:+UseG1GC -XX:G1HeapRegionSize=16m -XX:G1ReservePercent=25 -XX:InitiatingHeapOccupancyPercent=30" \
     "-XX:SoftRefLRUPolicyMSPerMB=0 -XX:-OmitStackTraceInFastThrow -XX:+AlwaysPreTouch" \
@@ -44,7 +52,7 @@ jvm_flags() {
     "--add-opens=java.base/java.nio=ALL-UNNAMED" \
     "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED" \
     "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED" \
-    "-Duser.home=$BASE/home -Drocketmq.home.dir=$BASE/home -Drocketmq.client.logRoot=$BASE/logs" \
+    "-Duser.home=$home -Drocketmq.home.dir=$home -Drocketmq.client.logRoot=$BASE/logs" \
     "${APACHE_JAVA_OPTS:-}"
 }
 
@@ -100,13 +108,49 @@ build_if_needed() {
   fi
 }
 
+any_running() {
+  pid_is "$(cat "$BASE/namesrv.pid" 2>/dev/null || true)" "$NAMESRV_MAIN" \
+    || pid_is "$(cat "$BASE/broker.pid" 2>/dev/null || true)" "$BROKER_MAIN" \
+    || pid_is "$(cat "$BASE/slave.pid" 2>/dev/null || true)" "$BROKER_MAIN"
+}
+
+# write_broker_conf <file> <brokerId> <brokerRole> <listenPort> <store dir>
+write_broker_conf() {
+  cat > "$1" <<EOF
+brokerClusterName=DefaultCluster
+brokerName=broker-a
+brokerId=$2
+brokerIP1=127.0.0.1
+brokerIP2=127.0.0.1
+listenPort=$4
+namesrvAddr=127.0.0.1:$NAMESRV_PORT
+brokerRole=$3
+flushDiskType=ASYNC_FLUSH
+autoCreateTopicEnable=true
+autoCreateSubscriptionGroup=true
+storePathRootDir=$5
+storePathCommitLog=$5/commitlog
+deleteWhen=04
+fileReservedTime=48
+EOF
+}
+
 start() {
-  if pid_is "$(cat "$BASE/namesrv.pid" 2>/dev/null || true)" "$NAMESRV_MAIN" \
-     || pid_is "$(cat "$BASE/broker.pid" 2>/dev/null || true)" "$BROKER_MAIN"; then
+  local mode="${1:-single}" role slave
+  case "$mode" in
+    single) role="${APACHE_ROLE:-ASYNC_MASTER}"; slave="${APACHE_SLAVE:-0}" ;;
+    async)  role="${APACHE_ROLE:-ASYNC_MASTER}"; slave="${APACHE_SLAVE:-1}" ;;
+    sync)   role="${APACHE_ROLE:-SYNC_MASTER}";  slave="${APACHE_SLAVE:-1}" ;;
+    *) echo "usage: $0 start [single|async|sync]" >&2; exit 2 ;;
+  esac
+  case "$role" in ASYNC_MASTER|SYNC_MASTER) ;; *) echo "APACHE_ROLE must be ASYNC_MASTER or SYNC_MASTER" >&2; exit 2 ;; esac
+  if any_running; then
     echo "already running (pid files in $BASE); run '$0 stop' first" >&2
     exit 1
   fi
-  for p in "$NAMESRV_PORT" "$BROKER_PORT" "$((BROKER_PORT - 2))" "$((BROKER_PORT + 1))"; do
+  local ports=("$NAMESRV_PORT" "$BROKER_PORT" "$((BROKER_PORT - 2))" "$((BROKER_PORT + 1))")
+  [ "$slave" = 1 ] && ports+=("$SLAVE_PORT" "$((SLAVE_PORT - 2))" "$((SLAVE_PORT + 1))")
+  for p in "${ports[@]}"; do
     if port_open "$p"; then echo "port $p is already in use on 127.0.0.1" >&2; exit 1; fi
   done
   build_if_needed
@@ -120,22 +164,7 @@ start() {
 listenPort=$NAMESRV_PORT
 kvConfigPath=$BASE/namesrv/kvConfig.json
 EOF
-  cat > "$BASE/broker.conf" <<EOF
-brokerClusterName=DefaultCluster
-brokerName=broker-a
-brokerId=0
-brokerIP1=127.0.0.1
-listenPort=$BROKER_PORT
-namesrvAddr=127.0.0.1:$NAMESRV_PORT
-brokerRole=ASYNC_MASTER
-flushDiskType=ASYNC_FLUSH
-autoCreateTopicEnable=true
-autoCreateSubscriptionGroup=true
-storePathRootDir=$BASE/store
-storePathCommitLog=$BASE/store/commitlog
-deleteWhen=04
-fileReservedTime=48
-EOF
+  write_broker_conf "$BASE/broker.conf" 0 "$role" "$BROKER_PORT" "$BASE/store"
 
   export ROCKETMQ_HOME="$BASE/home"
   # shellcheck disable=SC2046
@@ -150,7 +179,21 @@ EOF
     -c "$BASE/broker.conf" > "$BASE/logs/broker.out" 2>&1 < /dev/null &
   echo $! > "$BASE/broker.pid"
   wait_for "$(cat "$BASE/broker.pid")" "$BROKER_PORT" "$BASE/logs/broker.out" "boot success" broker
-  echo "broker  pid $(cat "$BASE/broker.pid") on 127.0.0.1:$BROKER_PORT (ASYNC_MASTER, ASYNC_FLUSH)"
+  echo "broker  pid $(cat "$BASE/broker.pid") on 127.0.0.1:$BROKER_PORT (brokerId 0, $role, ASYNC_FLUSH)"
+
+  if [ "$slave" = 1 ]; then
+    # The slave gets its own ROCKETMQ_HOME (Apache reads $ROCKETMQ_HOME/conf/logback_broker.xml, so
+    # this is how it logs to its own file), its own user.home and its own store.
+    mkdir -p "$BASE/home-slave/conf" "$BASE/store-slave/commitlog"
+    write_logback slave "$BASE/home-slave/conf/logback_broker.xml"
+    write_broker_conf "$BASE/slave.conf" 1 SLAVE "$SLAVE_PORT" "$BASE/store-slave"
+    # shellcheck disable=SC2046
+    ROCKETMQ_HOME="$BASE/home-slave" nohup "$JAVA" $(jvm_flags "$BASE/logs/slave_gc.log" "$BASE/home-slave") \
+      -cp "$LIB/*" "$BROKER_MAIN" -c "$BASE/slave.conf" > "$BASE/logs/slave.out" 2>&1 < /dev/null &
+    echo $! > "$BASE/slave.pid"
+    wait_for "$(cat "$BASE/slave.pid")" "$SLAVE_PORT" "$BASE/logs/slave.out" "boot success" slave
+    echo "slave   pid $(cat "$BASE/slave.pid") on 127.0.0.1:$SLAVE_PORT (brokerId 1, SLAVE, ASYNC_FLUSH)"
+  fi
   echo "data and logs under $BASE"
 }
 
@@ -178,23 +221,24 @@ stop_one() {
 }
 
 stop() {
+  stop_one slave "$BROKER_MAIN"
   stop_one broker "$BROKER_MAIN"
   stop_one namesrv "$NAMESRV_MAIN"
 }
 
 status() {
   local name main pid rc=0
-  for name in namesrv broker; do
+  for name in namesrv broker slave; do
     if [ "$name" = namesrv ]; then main="$NAMESRV_MAIN"; else main="$BROKER_MAIN"; fi
     pid="$(cat "$BASE/$name.pid" 2>/dev/null || true)"
+    if [ "$name" = slave ] && [ -z "$pid" ]; then continue; fi
     if pid_is "$pid" "$main"; then echo "$name: running, pid $pid"; else echo "$name: not running"; rc=3; fi
   done
   return $rc
 }
 
 clean() {
-  if pid_is "$(cat "$BASE/namesrv.pid" 2>/dev/null || true)" "$NAMESRV_MAIN" \
-     || pid_is "$(cat "$BASE/broker.pid" 2>/dev/null || true)" "$BROKER_MAIN"; then
+  if any_running; then
     echo "still running; run '$0 stop' first" >&2
     exit 1
   fi
@@ -206,9 +250,9 @@ clean() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start "${2:-single}" ;;
   stop) stop ;;
   status) status ;;
   clean) clean ;;
-  *) echo "usage: $0 start|stop|status|clean" >&2; exit 2 ;;
+  *) echo "usage: $0 start [single|async|sync]|stop|status|clean" >&2; exit 2 ;;
 esac
