@@ -50,12 +50,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -83,6 +80,9 @@ public final class BrokerController {
     private final NettyRemotingClient outClient;
     private final NameServerRegistrar registrar;
     private final List<ExecutorService> executors = new ArrayList<>();
+    /** The request pools by name (send, pull, query, ...), for runtime info. */
+    private final java.util.Map<String, io.rocketcluster.broker.util.RequestExecutor> requestExecutors =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private NettyRemotingServer server;
     private NettyRemotingServer fastServer;
@@ -123,7 +123,9 @@ public final class BrokerController {
         }
         this.outClient = new NettyRemotingClient("broker-out");
         String haAddr = brokerConfig.getBrokerIP2() + ":" + (brokerConfig.getListenPort() + 1);
-        this.registrar = new NameServerRegistrar(brokerConfig, haAddr, outClient, topics::snapshot, this::onMasterInfo);
+        this.registrar = new NameServerRegistrar(brokerConfig, haAddr, outClient,
+                () -> io.rocketcluster.broker.registry.RegisteredTopics.withBrokerPermission(topics.snapshot(),
+                        brokerConfig.getBrokerPermission()), this::onMasterInfo);
         this.scheduler = Executors.newScheduledThreadPool(2, daemon("broker-scheduled"));
         this.transactions = new TransactionalMessages(store, topics, storeHost);
         this.metrics = new BrokerMetrics(new BrokerMetrics.Sources(store, offsets, () -> haServer, () -> haClient,
@@ -149,15 +151,19 @@ public final class BrokerController {
         ExecutorService consumerPool = pool("consumer-manage", brokerConfig.getConsumerManageThreadPoolNums(), 50000);
         ExecutorService heartbeatPool = pool("heartbeat", brokerConfig.getHeartbeatThreadPoolNums(), 50000);
         ExecutorService endTransactionPool = pool("end-transaction", 8 + 2 * Runtime.getRuntime().availableProcessors(), 100000);
+        ExecutorService adminPool = pool("admin", brokerConfig.getAdminBrokerThreadPoolNums(), 10000);
+        io.rocketcluster.broker.admin.AdminProcessors admin = new io.rocketcluster.broker.admin.AdminProcessors(this);
 
         PullMessageProcessor pull = new PullMessageProcessor(this);
         holdService = new PullRequestHoldService((ch, req) -> pull.pull(ch, req, false),
                 store::maxOffset, pullPool, !isSlave());
         store.addArrivalListener(holdService);
+        store.addArrivalListener((topic, queueId, nextOffset, tagsCode) -> stats.recordTopicPut(topic, 1));
 
         server = new NettyRemotingServer("broker", serverConfig, brokerConfig.getListenPort());
         fastServer = new NettyRemotingServer("broker-fast", serverConfig, brokerConfig.getListenPort() - 2);
         for (NettyRemotingServer s : List.of(server, fastServer)) {
+            admin.registerOn(s, adminPool);
             RequestProcessor send = new SendMessageProcessor(this);
             s.registerProcessor(RequestCode.SEND_MESSAGE, send, sendPool);
             s.registerProcessor(RequestCode.SEND_MESSAGE_V2, send, sendPool);
@@ -210,6 +216,7 @@ public final class BrokerController {
             producers.expire(brokerConfig.getChannelExpiredTimeout());
         }, 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(holdService::check, 1000, 1000, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(stats.traffic()::sample, 1000, 1000, TimeUnit.MILLISECONDS);
         if (!isSlave()) {
             transactionCheck = new TransactionCheckService(store, topics, offsets, producers, server, brokerConfig, clock);
             long interval = brokerConfig.getTransactionCheckInterval();
@@ -448,9 +455,10 @@ public final class BrokerController {
     }
 
     private ExecutorService pool(String name, int threads, int capacity) {
-        ThreadPoolExecutor e = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                capacity > 0 ? new ArrayBlockingQueue<>(capacity) : new LinkedBlockingQueue<>(), daemon("broker-" + name));
+        io.rocketcluster.broker.util.RequestExecutor e =
+                new io.rocketcluster.broker.util.RequestExecutor(threads, capacity, daemon("broker-" + name));
         executors.add(e);
+        requestExecutors.put(name, e);
         return e;
     }
 
@@ -469,6 +477,29 @@ public final class BrokerController {
 
     public MessageStoreConfig storeConfig() {
         return storeConfig;
+    }
+
+    public NettyServerConfig serverConfig() {
+        return serverConfig;
+    }
+
+    /** The request pool {@code name} (send, pull, query, end-transaction, admin...), null when unknown. */
+    public io.rocketcluster.broker.util.RequestExecutor requestExecutor(String name) {
+        return requestExecutors.get(name);
+    }
+
+    /**
+     * Registers with every nameserver now and waits (a few seconds at most) for the answers, so that an
+     * admin change is visible in routes when its request is answered.
+     */
+    public void registerWithNameServersAndWait() {
+        try {
+            registrar.registerAll().get(3, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.warn("registration after an admin change is not confirmed by every nameserver: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public MessageStore store() {

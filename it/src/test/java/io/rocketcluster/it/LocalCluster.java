@@ -23,7 +23,7 @@ public final class LocalCluster implements AutoCloseable {
     private static final Random RANDOM = new Random();
 
     private final Path work;
-    private final List<ServerProcess> processes = new ArrayList<>();
+    private final List<ServerProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Integer> namesrvPorts = new ArrayList<>();
     private final Map<String, BrokerNode> brokers = new LinkedHashMap<>();
 

@@ -47,4 +47,9 @@ public final class ProducerManager {
     public Map<Channel, ClientChannelInfo> group(String group) {
         return groups.getOrDefault(group, Map.of());
     }
+
+    /** Every producer group with its members (a live, unmodifiable view). */
+    public Map<String, Map<Channel, ClientChannelInfo>> groups() {
+        return java.util.Collections.unmodifiableMap(groups);
+    }
 }

@@ -58,6 +58,11 @@ public final class ConsumerOffsetManager {
         offsets.keySet().removeIf(k -> k.startsWith(topic + SEPARATOR));
     }
 
+    /** Forgets every offset of {@code group} (topic names cannot contain the separator). */
+    public void removeGroup(String group) {
+        offsets.keySet().removeIf(k -> k.substring(k.indexOf(SEPARATOR) + 1).equals(group));
+    }
+
     public OffsetTable snapshot() {
         OffsetTable t = new OffsetTable();
         offsets.forEach((k, v) -> t.offsetTable.put(k, Map.copyOf(v)));

@@ -46,8 +46,11 @@ public final class ClientManageProcessor implements RequestProcessor {
             boolean notify = broker.brokerConfig().isNotifyConsumerIdsChangedEnable();
             if (group != null) {
                 notify &= group.notifyConsumerIdsChangedEnable;
-                if (group.retryQueueNums > 0) {
-                    broker.topics().createRetryTopic(TopicValidator.retryTopic(c.groupName), group.retryQueueNums);
+                String retryTopic = TopicValidator.retryTopic(c.groupName);
+                if (group.retryQueueNums > 0 && broker.topics().get(retryTopic) == null) {
+                    broker.topics().createRetryTopic(retryTopic, group.retryQueueNums);
+                    // admin tools find a group's brokers through the route of its retry topic
+                    broker.registerWithNameServers();
                 }
             }
             broker.consumers().register(client, c, notify);

@@ -152,7 +152,7 @@ public final class PullMessageProcessor implements RequestProcessor {
         response.code(code);
         if (code == ResponseCode.SUCCESS) {
             response.body(concat(r));
-            broker.stats().recordGet(r.messageCount());
+            broker.stats().recordGet(group, topicName, r.messageCount());
             broker.metrics().messagesOut(topicName, group, r.messageCount(), r.totalBytes());
         } else if (code == ResponseCode.PULL_NOT_FOUND && allowSuspend && (sysFlag & FLAG_SUSPEND) != 0) {
             long holdMillis = broker.brokerConfig().isLongPollingEnable() ? suspendTimeout

@@ -50,17 +50,34 @@ public final class RequestCode {
     public static final int DELETE_TOPIC_IN_BROKER = 215;
     public static final int DELETE_TOPIC_IN_NAMESRV = 216;
     public static final int GET_KVLIST_BY_NAMESPACE = 219;
+    public static final int RESET_CONSUMER_CLIENT_OFFSET = 220;
+    public static final int GET_CONSUMER_STATUS_FROM_CLIENT = 221;
+    public static final int INVOKE_BROKER_TO_RESET_OFFSET = 222;
+    public static final int INVOKE_BROKER_TO_GET_CONSUMER_STATUS = 223;
     public static final int GET_TOPICS_BY_CLUSTER = 224;
+    public static final int QUERY_TOPIC_CONSUME_BY_WHO = 300;
+    public static final int QUERY_CONSUME_TIME_SPAN = 303;
     public static final int GET_SYSTEM_TOPIC_LIST_FROM_NS = 304;
+    public static final int GET_SYSTEM_TOPIC_LIST_FROM_BROKER = 305;
+    public static final int CLEAN_EXPIRED_CONSUMEQUEUE = 306;
+    public static final int GET_CONSUMER_RUNNING_INFO = 307;
+    public static final int QUERY_CORRECTION_OFFSET = 308;
+    public static final int CONSUME_MESSAGE_DIRECTLY = 309;
     public static final int SEND_MESSAGE_V2 = 310;
     public static final int GET_UNIT_TOPIC_LIST = 311;
     public static final int GET_HAS_UNIT_SUB_TOPIC_LIST = 312;
     public static final int GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST = 313;
+    public static final int CLONE_GROUP_OFFSET = 314;
+    public static final int VIEW_BROKER_STATS_DATA = 315;
+    public static final int CLEAN_UNUSED_TOPIC = 316;
+    public static final int GET_BROKER_CONSUME_STATS = 317;
     public static final int UPDATE_NAMESRV_CONFIG = 318;
     public static final int GET_NAMESRV_CONFIG = 319;
     public static final int SEND_BATCH_MESSAGE = 320;
     public static final int QUERY_DATA_VERSION = 322;
     public static final int ADD_WRITE_PERM_OF_BROKER = 327;
+    public static final int GET_ALL_PRODUCER_INFO = 328;
+    public static final int DELETE_EXPIRED_COMMITLOG = 329;
     /** 5.x lite pull consumers send this instead of {@link #PULL_MESSAGE}; same header and meaning. */
     public static final int LITE_PULL_MESSAGE = 361;
 

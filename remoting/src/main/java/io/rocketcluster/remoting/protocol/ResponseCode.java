@@ -27,6 +27,7 @@ public final class ResponseCode {
     public static final int FILTER_DATA_NOT_EXIST = 27;
     public static final int FILTER_DATA_NOT_LATEST = 28;
     public static final int CONSUMER_NOT_ONLINE = 206;
+    public static final int CONSUME_MSG_TIMEOUT = 207;
 
     private ResponseCode() {
     }

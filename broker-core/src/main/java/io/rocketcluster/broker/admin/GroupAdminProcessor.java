@@ -1,0 +1,86 @@
+package io.rocketcluster.broker.admin;
+
+import io.netty.channel.Channel;
+import io.rocketcluster.broker.BrokerController;
+import io.rocketcluster.remoting.data.Json;
+import io.rocketcluster.remoting.data.SubscriptionGroupConfig;
+import io.rocketcluster.remoting.netty.RemotingEndpoint;
+import io.rocketcluster.remoting.netty.RequestProcessor;
+import io.rocketcluster.remoting.protocol.RemotingCommand;
+import io.rocketcluster.remoting.protocol.RequestCode;
+import io.rocketcluster.remoting.protocol.ResponseCode;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Subscription groups from admin tools (protocol.md §3.7): UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (200,
+ * body = the group's config, created or replaced) and DELETE_SUBSCRIPTIONGROUP (207, optionally with
+ * the group's committed offsets). Both bump the group table's DataVersion and persist it, which is
+ * how slaves pick the change up. Refused on a slave. Thread-safe.
+ */
+final class GroupAdminProcessor implements RequestProcessor {
+    private static final Logger LOG = LogManager.getLogger(GroupAdminProcessor.class);
+    static final int MAX_GROUP_LENGTH = 255;
+
+    private final BrokerController broker;
+
+    GroupAdminProcessor(BrokerController broker) {
+        this.broker = broker;
+    }
+
+    static int[] codes() {
+        return new int[] {RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, RequestCode.DELETE_SUBSCRIPTIONGROUP};
+    }
+
+    @Override
+    public RemotingCommand process(Channel channel, RemotingCommand request) {
+        RemotingCommand refused = Replies.refuseOnSlave(broker, request);
+        if (refused != null) {
+            return refused;
+        }
+        return switch (request.code()) {
+            case RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP -> update(channel, request);
+            case RequestCode.DELETE_SUBSCRIPTIONGROUP -> delete(channel, request);
+            default -> throw new IllegalArgumentException("unexpected code " + request.code());
+        };
+    }
+
+    private RemotingCommand update(Channel channel, RemotingCommand request) {
+        SubscriptionGroupConfig c = Json.decode(request.body(), SubscriptionGroupConfig.class);
+        String invalid = checkName(c.groupName);
+        if (invalid == null && (c.retryQueueNums < 0 || c.retryMaxTimes < 0)) {
+            invalid = "retryQueueNums and retryMaxTimes must not be negative";
+        }
+        if (invalid != null) {
+            return Replies.error(request, ResponseCode.SYSTEM_ERROR, invalid);
+        }
+        broker.groups().update(c);
+        LOG.info("subscription group {} updated by {}: consumeEnable {} broadcast {} retryQueueNums {} retryMaxTimes {}",
+                c.groupName, RemotingEndpoint.address(channel), c.consumeEnable, c.consumeBroadcastEnable,
+                c.retryQueueNums, c.retryMaxTimes);
+        return Replies.ok(request);
+    }
+
+    private RemotingCommand delete(Channel channel, RemotingCommand request) {
+        String group = request.require("groupName");
+        boolean removeOffset = request.getBoolean("removeOffset", false);
+        boolean existed = broker.groups().delete(group);
+        if (removeOffset) {
+            broker.offsets().removeGroup(group);
+        }
+        broker.stats().traffic().removeGroup(group);
+        LOG.info("subscription group {} deleted by {}{}{}", group, RemotingEndpoint.address(channel),
+                removeOffset ? " with its offsets" : "", existed ? "" : " (it had no config)");
+        return Replies.ok(request);
+    }
+
+    static String checkName(String group) {
+        if (Replies.isBlank(group)) {
+            return "the group name is blank";
+        }
+        if (group.length() > MAX_GROUP_LENGTH) {
+            return "the group name is longer than " + MAX_GROUP_LENGTH + " characters";
+        }
+        return null;
+    }
+}
