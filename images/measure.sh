@@ -11,9 +11,14 @@ cleanup() { docker rm -f -v "$P-ns" "$P-broker" >/dev/null 2>&1 || true; docker 
             docker network rm "$P" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 ready_after() { # container, host port -> ms from docker start until /health/ready is 200
-  local t0 t; t0=$(ms); docker start "$1" >/dev/null
+  local t0 t pid cpu; t0=$(ms); docker start "$1" >/dev/null
   for _ in $(seq 1 3000); do
-    if curl -sf -o /dev/null "http://127.0.0.1:$2/health/ready"; then t=$(ms); echo $((t - t0)); return 0; fi
+    if curl -sf -o /dev/null "http://127.0.0.1:$2/health/ready"; then
+      t=$(ms); pid=$(docker inspect -f '{{.State.Pid}}' "$1")
+      # CPU time the JVM used until ready (utime+stime, clock ticks): a figure the machine's load does not change
+      cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%d", ($14+$15)*1000/hz}' "/proc/$pid/stat")
+      echo "$((t - t0)) ms (JVM CPU ${cpu} ms)"; return 0
+    fi
     sleep 0.02
   done; echo "timeout"; return 1
 }
@@ -21,6 +26,7 @@ for img in rocketcluster-namesrv rocketcluster-broker rocketcluster-client; do
   printf '%-24s %s MB\n' "$img:$TAG" "$(docker image inspect -f '{{.Size}}' "$img:$TAG" | awk '{printf "%.1f", $1/1000/1000}')"
 done
 docker info -f 'storage driver: {{.Driver}}, {{.NCPU}} CPUs'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq 1 "$RUNS"); do
   cleanup; docker network create "$P" >/dev/null
   nsport=$(free_port); bport=$(free_port)
@@ -31,5 +37,5 @@ for run in $(seq 1 "$RUNS"); do
     -e NAMESRV_ADDR=namesrv:9876 -e RC_BROKER_NAME=broker-a -e RC_BROKER_IP1="$P-broker" -e RC_BROKER_IP2="$P-broker" \
     -p "127.0.0.1:$bport:10915" "rocketcluster-broker:$TAG" >/dev/null
   b=$(ready_after "$P-broker" "$bport")
-  echo "run $run: nameserver start->ready ${ns} ms, broker start->ready ${b} ms (store recovered, registered)"
+  echo "run $run: nameserver start->ready ${ns}; broker start->ready ${b} (store recovered, registered)"
 done
