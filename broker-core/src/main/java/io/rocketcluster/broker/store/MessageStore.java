@@ -127,7 +127,8 @@ public final class MessageStore {
         flushThread.start();
         scheduler.scheduleWithFixedDelay(this::flushConsumeQueues, config.getFlushIntervalConsumeQueue(),
                 config.getFlushIntervalConsumeQueue(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::cleanQuietly, 0, config.getCleanResourceInterval(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::cleanQuietly, config.getCleanResourceInterval(),
+                config.getCleanResourceInterval(), TimeUnit.MILLISECONDS);
     }
 
     private void recover() {
