@@ -35,15 +35,21 @@ final class ComposeCluster implements AutoCloseable {
 
     /** {@code overrides}: extra compose files in compose/, applied in order after docker-compose.yml. */
     ComposeCluster(Map<String, String> settings, String... overrides) {
-        int[] ns = Docker.freePorts(2);
-        namesrv1Port = ns[0];
-        namesrv2Port = ns[1];
         masterPort = Docker.freeBrokerPort();
         int s;
         do {
             s = Docker.freeBrokerPort();
         } while (Math.abs(s - masterPort) < 8);
         slavePort = s;
+        int n1;
+        int n2;
+        do {
+            n1 = Docker.freePort();
+            n2 = Docker.freePort();
+        } while (n1 == n2 || Math.abs(n1 - masterPort) < 8 || Math.abs(n1 - slavePort) < 8
+                || Math.abs(n2 - masterPort) < 8 || Math.abs(n2 - slavePort) < 8);
+        namesrv1Port = n1;
+        namesrv2Port = n2;
         env.put("COMPOSE_PROJECT_NAME", project);
         env.put("HOST_IP", "127.0.0.1");
         env.put("NAMESRV_1_PORT", String.valueOf(namesrv1Port));

@@ -112,39 +112,30 @@ final class Docker {
         return nl < 0 ? t : t.substring(0, nl);
     }
 
-    /** {@code n} distinct free loopback ports. */
-    static int[] freePorts(int n) {
-        int[] ports = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket s : held) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-        }
-        return ports;
-    }
-
-    /** A free loopback port p whose p-2 is free too (a broker's client port and its fast channel). */
+    /**
+     * A free loopback port p whose p-2 and p+4 are free too (a broker's client port, fast channel and
+     * metrics port). Picked below Linux's ephemeral range (32768+), so outgoing connections do not
+     * take it between this check and docker binding it.
+     */
     static int freeBrokerPort() {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int p = 20000 + (int) (Math.random() * 40000);
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int p = 20000 + (int) (Math.random() * 12000);
             if (isFree(p) && isFree(p - 2) && isFree(p + 4)) {
                 return p;
             }
         }
-        throw new IllegalStateException("no free port pair found");
+        throw new IllegalStateException("no free port found in 20000-32000");
+    }
+
+    /** A free loopback port below the ephemeral range. */
+    static int freePort() {
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int p = 20000 + (int) (Math.random() * 12000);
+            if (isFree(p)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no free port found in 20000-32000");
     }
 
     private static boolean isFree(int port) {
