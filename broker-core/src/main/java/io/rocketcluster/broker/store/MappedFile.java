@@ -156,7 +156,7 @@ public final class MappedFile {
 
     /** Releases the mapping; no slice of this file may be read afterwards. */
     public void unmap() {
-        unmap(mapped);
+        release(mapped);
     }
 
     /** Modification time of the file on disk (what retention compares with fileReservedTime). */
@@ -171,7 +171,7 @@ public final class MappedFile {
                 mapped.force();
                 channel.close();
             }
-            unmap(mapped);
+            release(mapped);
             if (delete) {
                 Files.deleteIfExists(path);
             }
@@ -180,7 +180,8 @@ public final class MappedFile {
         }
     }
 
-    private static void unmap(MappedByteBuffer buffer) {
+    /** Releases a mapping now; nothing may read the buffer afterwards. */
+    public static void release(MappedByteBuffer buffer) {
         try {
             Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
             Field f = unsafeClass.getDeclaredField("theUnsafe");

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ class AdminProcessorsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int port = freeBrokerPort();
+        int port = io.rocketcluster.broker.TestPorts.freeBrokerPort();
         conf = dir.resolve("broker.conf");
         Files.writeString(conf, "# test broker\nbrokerIP1=127.0.0.1\nbrokerName = admin-test\nlistenPort=" + port
                 + "\nstorePathRootDir=" + dir.resolve("store") + "\nmappedFileSizeCommitLog=" + (16 * 1024 * 1024)
@@ -172,24 +171,4 @@ class AdminProcessorsTest {
         assertThat(t.table.get("brokerVersionDesc")).isEqualTo("V4_9_7");
     }
 
-    private static int freeBrokerPort() throws Exception {
-        for (int i = 0; i < 100; i++) {
-            int p;
-            try (ServerSocket s = new ServerSocket(0)) {
-                p = s.getLocalPort();
-            }
-            if (p > 10 && p < 65000 && free(p - 2) && free(p + 1)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no free port triple");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port)) {
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
-    }
 }

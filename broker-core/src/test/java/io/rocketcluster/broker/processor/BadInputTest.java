@@ -16,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +38,7 @@ class BadInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int port = freeBrokerPort();
+        int port = io.rocketcluster.broker.TestPorts.freeBrokerPort();
         Properties p = new Properties();
         p.setProperty("brokerIP1", "127.0.0.1");
         p.setProperty("brokerName", "bad-input");
@@ -152,25 +151,5 @@ class BadInputTest {
                 .body("x".getBytes(StandardCharsets.UTF_8));
     }
 
-    private static int freeBrokerPort() throws Exception {
-        for (int i = 0; i < 100; i++) {
-            int p;
-            try (ServerSocket s = new ServerSocket(0)) {
-                p = s.getLocalPort();
-            }
-            if (p > 10 && p < 65000 && free(p - 2) && free(p + 1)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no free port triple");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port)) {
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
-    }
 
 }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ class QueryMessageProcessorTest {
 
     @BeforeAll
     static void start() throws Exception {
-        port = freeBrokerPort();
+        port = io.rocketcluster.broker.TestPorts.freeBrokerPort();
         Properties p = new Properties();
         p.setProperty("brokerIP1", "127.0.0.1");
         p.setProperty("brokerName", "query");
@@ -162,24 +161,4 @@ class QueryMessageProcessorTest {
         assertThat(uniqKeys(r)).containsExactly("U3");
     }
 
-    private static int freeBrokerPort() throws Exception {
-        for (int i = 0; i < 100; i++) {
-            int p;
-            try (ServerSocket s = new ServerSocket(0)) {
-                p = s.getLocalPort();
-            }
-            if (p > 10 && p < 65000 && free(p - 2) && free(p + 1)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no free port triple");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port)) {
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
-    }
 }

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,7 +49,7 @@ class SqlFilterProcessorTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int port = freeBrokerPort();
+        int port = io.rocketcluster.broker.TestPorts.freeBrokerPort();
         Properties p = new Properties();
         p.setProperty("brokerIP1", "127.0.0.1");
         p.setProperty("brokerName", "sql-filter");
@@ -239,24 +238,4 @@ class SqlFilterProcessorTest {
         assertThat(r.code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
-    private static int freeBrokerPort() throws Exception {
-        for (int i = 0; i < 100; i++) {
-            int p;
-            try (ServerSocket s = new ServerSocket(0)) {
-                p = s.getLocalPort();
-            }
-            if (p > 10 && p < 65000 && free(p - 2) && free(p + 1)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no free port triple");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port)) {
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
-    }
 }

@@ -2,8 +2,6 @@ package io.rocketcluster.broker.store.index;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -371,7 +369,7 @@ public final class IndexFile {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close index file " + path, e);
         }
-        unmap(buf);
+        io.rocketcluster.broker.store.MappedFile.release(buf);
     }
 
     /** Closes and deletes the file. */
@@ -398,17 +396,6 @@ public final class IndexFile {
         return HEADER_SIZE + hashSlotNum * SLOT_SIZE + n * ENTRY_SIZE;
     }
 
-    private static void unmap(MappedByteBuffer buffer) {
-        try {
-            Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-            Field f = unsafeClass.getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            Method clean = unsafeClass.getMethod("invokeCleaner", ByteBuffer.class);
-            clean.invoke(f.get(null), buffer);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // the mapping is released when the buffer is collected
-        }
-    }
 
     @Override
     public String toString() {
