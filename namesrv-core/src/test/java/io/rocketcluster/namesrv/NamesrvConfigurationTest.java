@@ -1,6 +1,7 @@
 package io.rocketcluster.namesrv;
 
 import io.rocketcluster.remoting.config.ConfigException;
+import io.rocketcluster.remoting.config.HomeDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,11 +28,11 @@ class NamesrvConfigurationTest {
     void defaultsAreRocketMqsWithDataUnderRocketclusterHome() {
         NamesrvConfiguration c = NamesrvConfiguration.defaults();
         NamesrvConfig n = c.namesrvConfig();
-        String home = System.getProperty("user.home");
         assertThat(n.getListenPort()).isEqualTo(9876);
         assertThat(c.nettyServerConfig().getListenPort()).isEqualTo(9876);
-        assertThat(n.getKvConfigPath()).isEqualTo(Path.of(home, "rocketcluster", "namesrv", "kvConfig.json").toString());
-        assertThat(n.getConfigStorePath()).isEqualTo(Path.of(home, "rocketcluster", "namesrv", "namesrv.properties").toString());
+        // under the RocketCluster home: ~/rocketcluster unless ROCKETCLUSTER_HOME_DIR or rocketcluster.home.dir say otherwise
+        assertThat(n.getKvConfigPath()).isEqualTo(HomeDir.resolve("namesrv", "kvConfig.json").toString());
+        assertThat(n.getConfigStorePath()).isEqualTo(HomeDir.resolve("namesrv", "namesrv.properties").toString());
         assertThat(n.getProductEnvName()).isEqualTo("center");
         assertThat(n.isClusterTest()).isFalse();
         assertThat(n.isOrderMessageEnable()).isFalse();
