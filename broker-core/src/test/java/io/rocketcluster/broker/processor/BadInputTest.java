@@ -1,7 +1,6 @@
 package io.rocketcluster.broker.processor;
 
 import io.rocketcluster.broker.BrokerController;
-import io.rocketcluster.broker.config.BrokerConfigLoader;
 import io.rocketcluster.remoting.netty.NettyRemotingClient;
 import io.rocketcluster.remoting.protocol.RemotingCommand;
 import io.rocketcluster.remoting.protocol.RequestCode;
@@ -20,8 +19,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.HexFormat;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,17 +38,8 @@ class BadInputTest {
     @BeforeAll
     static void start() throws Exception {
         int port = io.rocketcluster.broker.TestPorts.freeBrokerPort();
-        Properties p = new Properties();
-        p.setProperty("brokerIP1", "127.0.0.1");
-        p.setProperty("brokerName", "bad-input");
-        p.setProperty("listenPort", String.valueOf(port));
-        p.setProperty("storePathRootDir", dir.resolve("store").toString());
-        p.setProperty("mappedFileSizeCommitLog", String.valueOf(16 * 1024 * 1024));
-        p.setProperty("maxMessageSize", String.valueOf(1024 * 1024));
-        BrokerConfigLoader.Loaded c = BrokerConfigLoader.load(p, null, null);
-        c.broker().setNamesrvAddr(null);
-        broker = new BrokerController(c.broker(), c.store(), c.server());
-        broker.start();
+        broker = io.rocketcluster.broker.TestBrokers.start(dir, port, "bad-input",
+                Map.of("maxMessageSize", String.valueOf(1024 * 1024)));
         addr = "127.0.0.1:" + port;
         healthy = new NettyRemotingClient("healthy");
         assertThat(maxOffset(healthy).code()).isEqualTo(ResponseCode.SUCCESS);

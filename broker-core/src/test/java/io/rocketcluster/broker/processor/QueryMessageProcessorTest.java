@@ -1,7 +1,6 @@
 package io.rocketcluster.broker.processor;
 
 import io.rocketcluster.broker.BrokerController;
-import io.rocketcluster.broker.config.BrokerConfigLoader;
 import io.rocketcluster.broker.store.MessageProperties;
 import io.rocketcluster.broker.store.MessageToStore;
 import io.rocketcluster.broker.store.PutResult;
@@ -42,20 +41,8 @@ class QueryMessageProcessorTest {
     @BeforeAll
     static void start() throws Exception {
         port = io.rocketcluster.broker.TestPorts.freeBrokerPort();
-        Properties p = new Properties();
-        p.setProperty("brokerIP1", "127.0.0.1");
-        p.setProperty("brokerName", "query");
-        p.setProperty("listenPort", String.valueOf(port));
-        p.setProperty("storePathRootDir", dir.resolve("store").toString());
-        p.setProperty("mappedFileSizeCommitLog", String.valueOf(16 * 1024 * 1024));
-        p.setProperty("maxMessageSize", String.valueOf(1024 * 1024));
-        p.setProperty("maxHashSlotNum", "64");
-        p.setProperty("maxIndexNum", "256");
-        p.setProperty("defaultQueryMaxNum", "3");
-        BrokerConfigLoader.Loaded c = BrokerConfigLoader.load(p, null, null);
-        c.broker().setNamesrvAddr(null);
-        broker = new BrokerController(c.broker(), c.store(), c.server());
-        broker.start();
+        broker = io.rocketcluster.broker.TestBrokers.start(dir, port, "query", Map.of("maxMessageSize", String.valueOf(1024 * 1024), "maxHashSlotNum", "64",
+                "maxIndexNum", "256", "defaultQueryMaxNum", "3"));
         client = new NettyRemotingClient("query-test");
         // "Aa" and "BB" have the same String hash, so T#Aa and T#BB share index entries' hash
         assertThat("T#Aa".hashCode()).isEqualTo("T#BB".hashCode());

@@ -1,7 +1,6 @@
 package io.rocketcluster.broker.processor;
 
 import io.rocketcluster.broker.BrokerController;
-import io.rocketcluster.broker.config.BrokerConfigLoader;
 import io.rocketcluster.broker.store.MessageProperties;
 import io.rocketcluster.broker.store.MessageToStore;
 import io.rocketcluster.broker.store.StoredRecord;
@@ -50,17 +49,7 @@ class SqlFilterProcessorTest {
     @BeforeAll
     static void start() throws Exception {
         int port = io.rocketcluster.broker.TestPorts.freeBrokerPort();
-        Properties p = new Properties();
-        p.setProperty("brokerIP1", "127.0.0.1");
-        p.setProperty("brokerName", "sql-filter");
-        p.setProperty("listenPort", String.valueOf(port));
-        p.setProperty("storePathRootDir", dir.resolve("store").toString());
-        p.setProperty("mappedFileSizeCommitLog", String.valueOf(16 * 1024 * 1024));
-        p.setProperty("enablePropertyFilter", "true");
-        BrokerConfigLoader.Loaded c = BrokerConfigLoader.load(p, null, null);
-        c.broker().setNamesrvAddr(null);
-        broker = new BrokerController(c.broker(), c.store(), c.server());
-        broker.start();
+        broker = io.rocketcluster.broker.TestBrokers.start(dir, port, "sql-filter", Map.of("enablePropertyFilter", "true"));
         addr = "127.0.0.1:" + port;
         client = new NettyRemotingClient("sql-filter-test");
 
