@@ -8,7 +8,9 @@ import io.rocketcluster.broker.client.RebalanceLockManager;
 import io.rocketcluster.broker.client.SubscriptionGroupManager;
 import io.rocketcluster.broker.config.BrokerConfig;
 import io.rocketcluster.broker.config.BrokerRole;
+import io.rocketcluster.broker.config.HostResolver;
 import io.rocketcluster.broker.config.MessageStoreConfig;
+import io.rocketcluster.broker.config.NetworkAddresses;
 import io.rocketcluster.broker.ha.HaClient;
 import io.rocketcluster.broker.ha.HaServer;
 import io.rocketcluster.broker.ha.SlaveSynchronizer;
@@ -43,11 +45,10 @@ import io.rocketcluster.remoting.protocol.RequestCode;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -63,6 +64,8 @@ import java.util.function.LongSupplier;
  */
 public final class BrokerController {
     private static final Logger LOG = LogManager.getLogger(BrokerController.class);
+    /** How long start-up waits for a {@code brokerIP1} DNS name to resolve (a new pod's record lags). */
+    private static final Duration BROKER_IP1_WAIT = Duration.ofSeconds(30);
 
     private final BrokerConfig brokerConfig;
     private final MessageStoreConfig storeConfig;
@@ -103,6 +106,15 @@ public final class BrokerController {
     private volatile int registeredNameServers;
 
     public BrokerController(BrokerConfig brokerConfig, MessageStoreConfig storeConfig, NettyServerConfig serverConfig) {
+        this(brokerConfig, storeConfig, serverConfig, BROKER_IP1_WAIT);
+    }
+
+    /**
+     * As above; {@code brokerIP1Wait} bounds how long a {@code brokerIP1} that does not resolve yet is
+     * retried before message ids fall back to the local address (see {@link NetworkAddresses#storeHost}).
+     */
+    public BrokerController(BrokerConfig brokerConfig, MessageStoreConfig storeConfig, NettyServerConfig serverConfig,
+                            Duration brokerIP1Wait) {
         this.brokerConfig = brokerConfig;
         this.storeConfig = storeConfig;
         this.serverConfig = serverConfig;
@@ -115,12 +127,8 @@ public final class BrokerController {
         this.consumers = new ConsumerManager(this::notifyConsumerIdsChanged, clock);
         this.producers = new ProducerManager(clock);
         this.locks = new RebalanceLockManager(clock);
-        try {
-            this.storeHost = new InetSocketAddress(InetAddress.getByName(brokerConfig.getBrokerIP1()),
-                    brokerConfig.getListenPort());
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("brokerIP1 '" + brokerConfig.getBrokerIP1() + "' cannot be resolved", e);
-        }
+        this.storeHost = NetworkAddresses.storeHost(brokerConfig.getBrokerIP1(), brokerConfig.getListenPort(),
+                brokerIP1Wait, Duration.ofSeconds(1), HostResolver.SYSTEM);
         this.outClient = new NettyRemotingClient("broker-out");
         String haAddr = brokerConfig.getBrokerIP2() + ":" + (brokerConfig.getListenPort() + 1);
         this.registrar = new NameServerRegistrar(brokerConfig, haAddr, outClient,
@@ -223,7 +231,7 @@ public final class BrokerController {
             scheduler.scheduleWithFixedDelay(this::checkTransactions, interval, interval, TimeUnit.MILLISECONDS);
         }
         LOG.info("broker {} ({}) started on {}, registered with {}/{} nameservers", brokerConfig.getBrokerName(),
-                storeConfig.getBrokerRole(), brokerConfig.brokerAddr(), registered, registrar.nameServers().size());
+                storeConfig.getBrokerRole(), brokerConfig.brokerAddr(), registered, registrar.lastTargets().size());
     }
 
     /** Master: serve slaves on listenPort+1 (and wait for them when SYNC_MASTER). Slave: follow the master. */
@@ -424,7 +432,7 @@ public final class BrokerController {
             return "store recovering";
         }
         if (registeredNameServers == 0) {
-            return registrar.nameServers().isEmpty() ? "no nameserver configured (namesrvAddr)"
+            return registrar.configuredNameServers().isEmpty() ? "no nameserver configured (namesrvAddr)"
                     : "not registered with any nameserver";
         }
         if (isSlave()) {

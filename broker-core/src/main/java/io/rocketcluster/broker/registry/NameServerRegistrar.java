@@ -1,6 +1,7 @@
 package io.rocketcluster.broker.registry;
 
 import io.rocketcluster.broker.config.BrokerConfig;
+import io.rocketcluster.broker.config.HostResolver;
 import io.rocketcluster.remoting.data.Json;
 import io.rocketcluster.remoting.data.RegisterBrokerBody;
 import io.rocketcluster.remoting.data.TopicConfigSerializeWrapper;
@@ -11,24 +12,35 @@ import io.rocketcluster.remoting.protocol.ResponseCode;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
  * Registers the broker with every nameserver in {@code namesrvAddr} in parallel (REGISTER_BROKER)
  * and unregisters at shutdown. A slave learns its master's addresses from the responses.
- * Thread-safe.
+ *
+ * <p>An entry whose host is a DNS name stands for every address it resolves to (a Kubernetes headless
+ * Service names all nameserver pods): each round expands it into one {@code ip:port} target per
+ * address, so pods that come and go are followed without a restart. Thread-safe.
  */
 public final class NameServerRegistrar {
     private static final Logger LOG = LogManager.getLogger(NameServerRegistrar.class);
 
     /** REGISTER_BROKER extField carrying {@code brokerExternalAddr} (RocketCluster nameservers read it). */
     public static final String EXTERNAL_ADDR_FIELD = "brokerExternalAddr";
+
+    /** A dotted-quad IPv4 literal; an IPv6 literal is recognised by its colons. */
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     /** What a nameserver answered to a slave: the master's HA and client addresses. */
     public record MasterInfo(String haServerAddr, String masterAddr) {
@@ -62,17 +74,28 @@ public final class NameServerRegistrar {
     private final NettyRemotingClient client;
     private final Supplier<TopicConfigSerializeWrapper> topics;
     private final Consumer<MasterInfo> masterListener;
+    private final HostResolver resolver;
+    /** The targets of the last round, to log (and drop connections) only when they change. */
+    private List<String> lastTargets = List.of();
 
     public NameServerRegistrar(BrokerConfig config, String haServerAddr, NettyRemotingClient client,
                                Supplier<TopicConfigSerializeWrapper> topics, Consumer<MasterInfo> masterListener) {
+        this(config, haServerAddr, client, topics, masterListener, HostResolver.SYSTEM);
+    }
+
+    public NameServerRegistrar(BrokerConfig config, String haServerAddr, NettyRemotingClient client,
+                               Supplier<TopicConfigSerializeWrapper> topics, Consumer<MasterInfo> masterListener,
+                               HostResolver resolver) {
         this.config = config;
         this.haServerAddr = haServerAddr;
         this.client = client;
         this.topics = topics;
         this.masterListener = masterListener;
+        this.resolver = resolver;
     }
 
-    public List<String> nameServers() {
+    /** The {@code namesrvAddr} entries as configured (host names unresolved); empty when none is set. */
+    public List<String> configuredNameServers() {
         String addr = config.getNamesrvAddr();
         if (addr == null || addr.isBlank()) {
             return List.of();
@@ -80,11 +103,58 @@ public final class NameServerRegistrar {
         return Arrays.stream(addr.split(";")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    /** Registers with all nameservers; completes when every one has answered or failed. */
+    /** The targets the last registration or unregistration round addressed ({@code ip:port} where resolved). */
+    public synchronized List<String> lastTargets() {
+        return lastTargets;
+    }
+
+    /**
+     * Resolves the configured entries now: a DNS name becomes one {@code ip:port} per address, an IP
+     * literal stays as it is, a name that does not resolve stays as configured (so its connect error
+     * names it); duplicates are dropped, the order kept.
+     */
+    public List<String> resolveTargets() {
+        Set<String> targets = new LinkedHashSet<>();
+        for (String entry : configuredNameServers()) {
+            int colon = entry.lastIndexOf(':');
+            String host = colon > 0 ? entry.substring(0, colon) : entry;
+            if (colon <= 0 || host.contains(":") || IPV4.matcher(host).matches()) {
+                targets.add(entry);
+                continue;
+            }
+            try {
+                for (InetAddress a : resolver.resolve(host)) {
+                    targets.add(a.getHostAddress() + entry.substring(colon));
+                }
+            } catch (UnknownHostException e) {
+                LOG.warn("nameserver {}: {} does not resolve ({}); trying it as configured", entry, host,
+                        e.getMessage());
+                targets.add(entry);
+            }
+        }
+        List<String> result = List.copyOf(targets);
+        remember(result);
+        return result;
+    }
+
+    private synchronized void remember(List<String> targets) {
+        if (targets.equals(lastTargets)) {
+            return;
+        }
+        LOG.info("nameserver targets {} (namesrvAddr {})", targets, config.getNamesrvAddr());
+        for (String gone : lastTargets) {
+            if (!targets.contains(gone)) {
+                client.closeChannel(gone);
+            }
+        }
+        lastTargets = targets;
+    }
+
+    /** Registers with all nameservers (names resolved anew); completes when every one has answered or failed. */
     public CompletableFuture<Integer> registerAll() {
         byte[] body = Json.encode(registerBody());
         List<CompletableFuture<Boolean>> calls = new ArrayList<>();
-        for (String ns : nameServers()) {
+        for (String ns : resolveTargets()) {
             RemotingCommand req = RemotingCommand.request(RequestCode.REGISTER_BROKER)
                     .put("brokerName", config.getBrokerName())
                     .put("brokerAddr", config.brokerAddr())
@@ -118,8 +188,9 @@ public final class NameServerRegistrar {
                 .thenApply(v -> (int) calls.stream().filter(CompletableFuture::join).count());
     }
 
+    /** Unregisters from every nameserver (names resolved anew), one after the other. */
     public void unregisterAll() {
-        for (String ns : nameServers()) {
+        for (String ns : resolveTargets()) {
             RemotingCommand req = RemotingCommand.request(RequestCode.UNREGISTER_BROKER)
                     .put("brokerName", config.getBrokerName())
                     .put("brokerAddr", config.brokerAddr())
