@@ -1,0 +1,47 @@
+package io.rocketcluster.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+/** What the user asks for. Every field has a default, so {@code spec: {}} is a working cluster. */
+public class RocketClusterSpec {
+    @JsonPropertyDescription("Tag of the rocketcluster-namesrv and rocketcluster-broker images (unless a component sets its own image).")
+    @Default("latest")
+    private String version = "latest";
+
+    @JsonPropertyDescription("Registry/repository prefix of the image names, e.g. ghcr.io/acme/ (empty: local names).")
+    @Default("")
+    private String imageRegistry = "";
+
+    @JsonPropertyDescription("imagePullPolicy of every container.")
+    @Default("IfNotPresent")
+    @Pattern("^(Always|IfNotPresent|Never)$")
+    private String imagePullPolicy = "IfNotPresent";
+
+    @JsonPropertyDescription("The cluster's DNS domain, used in the stable addresses brokers advertise.")
+    @Default("cluster.local")
+    private String clusterDomain = "cluster.local";
+
+    private NameServerSpec nameServer = new NameServerSpec();
+    private BrokerSpec broker = new BrokerSpec();
+    private SchedulingSpec scheduling = new SchedulingSpec();
+    private ExternalAccessSpec externalAccess = new ExternalAccessSpec();
+
+    public String getVersion() { return version; }
+    public void setVersion(String v) { this.version = v; }
+    public String getImageRegistry() { return imageRegistry; }
+    public void setImageRegistry(String v) { this.imageRegistry = v; }
+    public String getImagePullPolicy() { return imagePullPolicy; }
+    public void setImagePullPolicy(String v) { this.imagePullPolicy = v; }
+    public String getClusterDomain() { return clusterDomain; }
+    public void setClusterDomain(String v) { this.clusterDomain = v; }
+    public NameServerSpec getNameServer() { return nameServer; }
+    public void setNameServer(NameServerSpec v) { this.nameServer = v; }
+    public BrokerSpec getBroker() { return broker; }
+    public void setBroker(BrokerSpec v) { this.broker = v; }
+    public SchedulingSpec getScheduling() { return scheduling; }
+    public void setScheduling(SchedulingSpec v) { this.scheduling = v; }
+    public ExternalAccessSpec getExternalAccess() { return externalAccess; }
+    public void setExternalAccess(ExternalAccessSpec v) { this.externalAccess = v; }
+}

@@ -1,0 +1,66 @@
+package io.rocketcluster.operator.model;
+
+import io.rocketcluster.operator.crd.BrokerSpec;
+import io.rocketcluster.operator.crd.ExternalAccessSpec;
+import io.rocketcluster.operator.crd.RocketCluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * What the CRD schema cannot say: rules across fields. A cluster with problems is left as it is and
+ * the problems are written to its status.
+ */
+public final class SpecValidation {
+    private SpecValidation() {
+    }
+
+    public static List<String> problems(RocketCluster cr) {
+        List<String> p = new ArrayList<>();
+        String name = cr.getMetadata().getName();
+        if (name.length() > Names.MAX_CLUSTER_NAME) {
+            p.add("metadata.name '" + name + "' is longer than " + Names.MAX_CLUSTER_NAME
+                    + " characters (the broker StatefulSet names derived from it must stay within Kubernetes' limits)");
+        }
+        BrokerSpec b = cr.getSpec().getBroker();
+        if (b.getGroups() < 1) {
+            p.add("spec.broker.groups must be at least 1");
+        }
+        if (b.getSlavesPerGroup() < 0) {
+            p.add("spec.broker.slavesPerGroup must not be negative");
+        }
+        if (b.getBrokerRole() == BrokerSpec.BrokerRole.SYNC_MASTER && b.getSlavesPerGroup() < 1) {
+            p.add("spec.broker.brokerRole SYNC_MASTER needs spec.broker.slavesPerGroup >= 1 "
+                    + "(a SYNC_MASTER without a slave answers every send with SLAVE_NOT_AVAILABLE)");
+        }
+        if (cr.getSpec().getNameServer().getReplicas() < 1) {
+            p.add("spec.nameServer.replicas must be at least 1");
+        }
+        if (b.getConfig() != null) {
+            TreeSet<String> reserved = new TreeSet<>(b.getConfig().keySet());
+            reserved.retainAll(BrokerConf.RESERVED);
+            if (!reserved.isEmpty()) {
+                p.add("spec.broker.config may not set " + String.join(", ", reserved)
+                        + ": the operator sets these from the spec (use the spec fields instead)");
+            }
+            b.getConfig().forEach((k, v) -> {
+                if (v == null || v.contains("\n")) {
+                    p.add("spec.broker.config." + k + " must be a single-line value");
+                }
+            });
+        }
+        ExternalAccessSpec ext = cr.getSpec().getExternalAccess();
+        if (ext.enabled()) {
+            if (ext.getAdvertisedHost() == null || ext.getAdvertisedHost().isBlank()) {
+                p.add("spec.externalAccess.advertisedHost is required when type is NodePort");
+            }
+            if (ExternalPorts.highest(cr) > 32767) {
+                p.add("spec.externalAccess.brokerNodePortBase " + ext.getBrokerNodePortBase()
+                        + " leaves no room for " + b.getGroups() * (1 + b.getSlavesPerGroup())
+                        + " brokers (3 ports each) below 32767");
+            }
+        }
+        return p;
+    }
+}

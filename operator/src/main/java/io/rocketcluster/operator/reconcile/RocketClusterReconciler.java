@@ -1,0 +1,291 @@
+package io.rocketcluster.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.rocketcluster.operator.crd.RocketCluster;
+import io.rocketcluster.operator.crd.RocketClusterStatus;
+import io.rocketcluster.operator.model.ClusterModel;
+import io.rocketcluster.operator.model.Labels;
+import io.rocketcluster.operator.model.Names;
+import io.rocketcluster.operator.model.SpecValidation;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Thin reconciler: builds the {@link ClusterModel}, server-side-applies what differs from the informer
+ * caches (nothing, once settled), rolls broker StatefulSets one at a time ({@link Rollout}), removes
+ * what the spec no longer asks for (a broker group only once it holds no unconsumed messages) and
+ * writes status conditions and Events. One instance serves every RocketCluster the operator watches.
+ */
+@ControllerConfiguration(name = RocketClusterReconciler.NAME, fieldManager = RocketClusterReconciler.FIELD_MANAGER)
+public class RocketClusterReconciler implements Reconciler<RocketCluster> {
+    public static final String NAME = "rocketcluster";
+    public static final String FIELD_MANAGER = "rocketcluster-operator";
+    private static final Logger LOG = LogManager.getLogger(RocketClusterReconciler.class);
+    private static final List<Class<? extends HasMetadata>> OWNED =
+            List.of(ConfigMap.class, Service.class, Deployment.class, StatefulSet.class, PodDisruptionBudget.class);
+
+    private final BrokerAdmin admin;
+    private final Duration drainRecheck;
+
+    /**
+     * @param admin        asks brokers about their backlog before a group is removed
+     * @param drainRecheck how often a blocked scale-in is checked again
+     */
+    public RocketClusterReconciler(BrokerAdmin admin, Duration drainRecheck) {
+        this.admin = admin;
+        this.drainRecheck = drainRecheck;
+    }
+
+    @Override
+    public List<EventSource<?, RocketCluster>> prepareEventSources(EventSourceContext<RocketCluster> ctx) {
+        List<EventSource<?, RocketCluster>> sources = new ArrayList<>();
+        for (Class<? extends HasMetadata> type : OWNED) {
+            sources.add(informer(type, ctx));
+        }
+        return sources;
+    }
+
+    private static <R extends HasMetadata> EventSource<R, RocketCluster> informer(
+            Class<R> type, EventSourceContext<RocketCluster> ctx) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, RocketCluster.class)
+                .withLabelSelector(Labels.MANAGED_BY).build(), ctx);
+    }
+
+    @Override
+    public UpdateControl<RocketCluster> reconcile(RocketCluster cr, Context<RocketCluster> ctx) {
+        KubernetesClient client = ctx.getClient();
+        List<String> problems = SpecValidation.problems(cr);
+        if (!problems.isEmpty()) {
+            RocketClusterStatus status = StatusBuilder.invalid(cr, problems);
+            if (!StatusBuilder.same(status, cr.getStatus())) {
+                Events.warning(client, cr, "InvalidSpec", String.join("; ", problems));
+            }
+            return statusUpdate(cr, status);
+        }
+        Map<String, HasMetadata> existing = owned(ctx);
+        Map<String, StatefulSet> statefulSets = new HashMap<>();
+        existing.values().stream().filter(StatefulSet.class::isInstance)
+                .forEach(s -> statefulSets.put(s.getMetadata().getName(), (StatefulSet) s));
+
+        Map<String, String> draining = scaleIn(cr, client, existing);
+        int keepConfig = draining.keySet().stream().mapToInt(RocketClusterReconciler::groupIndex).max().orElse(-1) + 1;
+        ClusterModel model = ClusterModel.of(cr, keepConfig);
+
+        Set<String> desiredKeys = new HashSet<>();
+        for (HasMetadata o : model.shared()) {
+            desiredKeys.add(key(o));
+            HasMetadata want = prepare(cr, o);
+            if (!Workloads.upToDate(existing.get(key(o)), want)) {
+                apply(client, want);
+            }
+        }
+        List<StatefulSet> order = new ArrayList<>();
+        for (ClusterModel.Group g : model.groups()) {
+            for (StatefulSet s : g.rolloutOrder()) {
+                desiredKeys.add(key(s));
+                StatefulSet current = statefulSets.get(s.getMetadata().getName());
+                if (current != null) {
+                    // volumeClaimTemplates are immutable: existing volumes keep the size they were created with
+                    s.getSpec().setVolumeClaimTemplates(current.getSpec().getVolumeClaimTemplates());
+                }
+                order.add(prepare(cr, s));
+            }
+        }
+        Rollout rollout = Rollout.plan(order, statefulSets);
+        for (StatefulSet s : rollout.apply()) {
+            boolean created = !statefulSets.containsKey(s.getMetadata().getName());
+            apply(client, s);
+            if (!created) {
+                Events.normal(client, cr, "RollingUpdate", "updating " + s.getMetadata().getName()
+                        + (rollout.pending().isEmpty() ? "" : "; then " + String.join(", ", rollout.pending())));
+            }
+        }
+        prune(cr, client, existing, desiredKeys, draining.keySet());
+
+        StatusBuilder.Observed observed = new StatusBuilder.Observed(problems, model, statefulSets,
+                (Deployment) existing.get(key("Deployment", new Names(cr).nameServer())), rollout, draining);
+        UpdateControl<RocketCluster> control = statusUpdate(cr, StatusBuilder.of(cr, observed));
+        if (!draining.isEmpty()) {
+            control.rescheduleAfter(drainRecheck);
+        }
+        return control;
+    }
+
+    /**
+     * Groups that exist but are beyond spec.broker.groups. A group whose master still holds unconsumed
+     * messages (or cannot be asked) is made read-only and kept; the others are deleted with their
+     * Services and PDBs (their PersistentVolumeClaims stay, as StatefulSets leave them).
+     *
+     * @return brokerName -> why the group is still there
+     */
+    private Map<String, String> scaleIn(RocketCluster cr, KubernetesClient client, Map<String, HasMetadata> existing) {
+        Names names = new Names(cr);
+        int groups = cr.getSpec().getBroker().getGroups();
+        TreeMap<Integer, List<HasMetadata>> extra = new TreeMap<>();
+        for (HasMetadata o : existing.values()) {
+            int g = groupIndex(label(o, Labels.BROKER_GROUP));
+            if (g >= groups) {
+                extra.computeIfAbsent(g, k -> new ArrayList<>()).add(o);
+            }
+        }
+        Map<String, String> draining = new LinkedHashMap<>();
+        for (var e : extra.entrySet()) {
+            int g = e.getKey();
+            String brokerName = Names.brokerName(g);
+            boolean hasMaster = existing.containsKey(key("StatefulSet", names.statefulSet(g, 0)));
+            if (hasMaster) {
+                String addr = names.brokerHost(g, 0) + ":" + Names.BROKER_PORT;
+                String held;
+                try {
+                    admin.makeReadOnly(addr);
+                    long backlog = admin.unconsumedMessages(addr);
+                    held = backlog == 0 ? null : brokerName + " still holds " + backlog
+                            + " unconsumed messages: it is read-only now and is removed once its consumers have drained it";
+                } catch (Exception ex) {
+                    held = "cannot ask " + brokerName + " (" + addr + ") for its backlog, so it is kept: " + ex.getMessage();
+                }
+                if (held != null) {
+                    String before = previousGroupMessage(cr, brokerName);
+                    if (!held.equals(before)) {
+                        Events.warning(client, cr, "ScaleInBlocked", held);
+                    }
+                    draining.put(brokerName, held);
+                    continue;
+                }
+            }
+            for (HasMetadata o : e.getValue()) {
+                delete(client, o);
+            }
+            Events.normal(client, cr, "ScaledIn", "removed broker group " + brokerName
+                    + "; its PersistentVolumeClaims are kept (delete them to free the volumes)");
+        }
+        return draining;
+    }
+
+    private static String previousGroupMessage(RocketCluster cr, String brokerName) {
+        if (cr.getStatus() == null) {
+            return null;
+        }
+        return cr.getStatus().getBrokerGroups().stream().filter(g -> brokerName.equals(g.getBrokerName()))
+                .map(RocketClusterStatus.BrokerGroupStatus::getMessage).filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /** Deletes what this cluster owns and no longer wants, except objects of draining groups. */
+    private static void prune(RocketCluster cr, KubernetesClient client, Map<String, HasMetadata> existing,
+                              Set<String> desired, Set<String> drainingGroups) {
+        for (var e : existing.entrySet()) {
+            HasMetadata o = e.getValue();
+            if (desired.contains(e.getKey()) || drainingGroups.contains(label(o, Labels.BROKER_GROUP))) {
+                continue;
+            }
+            if (groupIndex(label(o, Labels.BROKER_GROUP)) >= cr.getSpec().getBroker().getGroups()) {
+                continue; // removed groups are scaleIn's business
+            }
+            delete(client, o);
+            if (o instanceof StatefulSet) {
+                Events.normal(client, cr, "Removed", "removed " + o.getMetadata().getName());
+            }
+        }
+    }
+
+    private static HasMetadata prepareAny(RocketCluster cr, HasMetadata o) {
+        Workloads.stamp(o);
+        o.getMetadata().setOwnerReferences(List.of(ownerReference(cr)));
+        return o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends HasMetadata> T prepare(RocketCluster cr, T o) {
+        return (T) prepareAny(cr, o);
+    }
+
+    static OwnerReference ownerReference(RocketCluster cr) {
+        return new OwnerReferenceBuilder().withApiVersion(cr.getApiVersion()).withKind(cr.getKind())
+                .withName(cr.getMetadata().getName()).withUid(cr.getMetadata().getUid())
+                .withController(true).withBlockOwnerDeletion(false).build();
+    }
+
+    private static void apply(KubernetesClient client, HasMetadata o) {
+        LOG.info("apply {} {}/{}", o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
+        client.resource(o).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    }
+
+    private static void delete(KubernetesClient client, HasMetadata o) {
+        LOG.info("delete {} {}/{}", o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName());
+        client.resource(o).delete();
+    }
+
+    private static UpdateControl<RocketCluster> statusUpdate(RocketCluster cr, RocketClusterStatus status) {
+        if (StatusBuilder.same(status, cr.getStatus())) {
+            return UpdateControl.noUpdate();
+        }
+        RocketCluster patch = new RocketCluster();
+        patch.getMetadata().setName(cr.getMetadata().getName());
+        patch.getMetadata().setNamespace(cr.getMetadata().getNamespace());
+        patch.setSpec(null);
+        patch.setStatus(status);
+        return UpdateControl.patchStatus(patch);
+    }
+
+    /** Everything of the five owned kinds that the informers hold for this cluster, by kind/name. */
+    private static Map<String, HasMetadata> owned(Context<RocketCluster> ctx) {
+        Map<String, HasMetadata> out = new HashMap<>();
+        for (Class<? extends HasMetadata> type : OWNED) {
+            for (HasMetadata o : ctx.getSecondaryResources(type)) {
+                out.put(key(o), o);
+            }
+        }
+        return out;
+    }
+
+    private static String key(HasMetadata o) {
+        return key(o.getKind(), o.getMetadata().getName());
+    }
+
+    private static String key(String kind, String name) {
+        return kind + "/" + name;
+    }
+
+    private static String label(HasMetadata o, String key) {
+        return o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(key);
+    }
+
+    /** N of "broker-N", or -1. */
+    static int groupIndex(String brokerName) {
+        if (brokerName == null || !brokerName.startsWith("broker-")) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(brokerName.substring("broker-".length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
