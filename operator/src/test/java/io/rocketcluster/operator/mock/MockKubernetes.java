@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.rocketcluster.operator.reconcile.BrokerAdmin;
 import io.rocketcluster.operator.reconcile.RocketClusterReconciler;
 
@@ -47,10 +48,24 @@ public final class MockKubernetes implements AutoCloseable {
     }
 
     public MockKubernetes startOperator(BrokerAdmin admin) {
-        operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        operator.register(new RocketClusterReconciler(admin, Duration.ofMillis(300)));
+        operator = newOperator(admin, null);
         operator.start();
         return this;
+    }
+
+    /**
+     * An operator on this server, not started; with {@code leaderElection} it only reconciles while it
+     * holds that Lease (production's settings, with short lease times).
+     */
+    public Operator newOperator(BrokerAdmin admin, LeaderElectionConfiguration leaderElection) {
+        Operator op = new Operator(o -> {
+            o.withKubernetesClient(client).withCloseClientOnStop(false);
+            if (leaderElection != null) {
+                o.withLeaderElectionConfiguration(leaderElection);
+            }
+        });
+        op.register(new RocketClusterReconciler(admin, Duration.ofMillis(300)));
+        return op;
     }
 
     /** Plays the StatefulSet controller: the current spec is rolled out and its one replica is ready. */

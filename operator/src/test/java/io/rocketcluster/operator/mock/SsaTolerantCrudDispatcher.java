@@ -24,6 +24,20 @@ import java.io.IOException;
 public final class SsaTolerantCrudDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * JOSDK's leader election first asks SelfSubjectRulesReview whether it may use Leases, which the
+     * CRUD mock cannot answer (422); answer as an API server would for a user allowed to.
+     */
+    @Override
+    public MockResponse handleCreate(RecordedRequest request) {
+        if (request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+            return new MockResponse().setResponseCode(201).setBody("{\"apiVersion\":\"authorization.k8s.io/v1\","
+                    + "\"kind\":\"SelfSubjectRulesReview\",\"status\":{\"incomplete\":false,\"resourceRules\":"
+                    + "[{\"apiGroups\":[\"coordination.k8s.io\"],\"resources\":[\"leases\"],\"verbs\":[\"*\"]}]}}");
+        }
+        return super.handleCreate(request);
+    }
+
     @Override
     public MockResponse handlePatch(RecordedRequest request) {
         String contentType = request.getHeader("Content-Type");
