@@ -50,8 +50,7 @@ public final class OperatorMain {
             }
         });
         MetricsServer metrics = MetricsServer.start("operator", metricsPort, PrometheusRegistry.defaultRegistry,
-                () -> operator.getRuntimeInfo().allEventSourcesAreHealthy() ? null
-                        : "event sources unhealthy: " + operator.getRuntimeInfo().unhealthyEventSources().keySet());
+                () -> notReadyReason(operator));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             metrics.close();
             admin.close();
@@ -60,6 +59,18 @@ public final class OperatorMain {
         operator.start();
         LOG.info("RocketCluster operator started; namespaces: {}; leader election: {}",
                 namespaces.isEmpty() ? "all" : namespaces, lease.isBlank() ? "off" : lease);
+    }
+
+    /**
+     * Null when the operator serves: started, and its informers healthy. A standby replica (leader
+     * election) is ready too, so that rolling the operator Deployment never waits for the leader.
+     */
+    public static String notReadyReason(Operator operator) {
+        if (!operator.getRuntimeInfo().isStarted()) {
+            return "operator starting";
+        }
+        return operator.getRuntimeInfo().allEventSourcesAreHealthy() ? null
+                : "event sources unhealthy: " + operator.getRuntimeInfo().unhealthyEventSources().keySet();
     }
 
     static Set<String> namespaces(String value) {

@@ -38,10 +38,13 @@ class LeaderElectionTest {
     void theStandbyTakesOverWhenTheLeaderStops() {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ops").endMetadata().build()).create();
         a = k8s.newOperator(new FakeBrokerAdmin(), election("pod-a"));
+        assertThat(OperatorMain.notReadyReason(a)).isEqualTo("operator starting");
         a.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> holder() != null && holder().equals("pod-a"));
         b = k8s.newOperator(new FakeBrokerAdmin(), election("pod-b"));
         b.start();
+        // the standby reports ready (its health endpoint answers 200), so a rolling update never stalls on it
+        await().atMost(Duration.ofSeconds(30)).until(() -> OperatorMain.notReadyReason(b) == null);
 
         RocketCluster cr = new RocketCluster();
         cr.getMetadata().setName("demo");
