@@ -24,6 +24,8 @@ public final class Permissions {
             new Rule("", "services", OWN),
             new Rule("", "configmaps", OWN),
             new Rule("policy", "poddisruptionbudgets", OWN),
+            // store volumes: grown in place when spec.broker.storage.size grows (never created or deleted)
+            new Rule("", "persistentvolumeclaims", List.of("get", "patch")),
             new Rule("", "events", List.of("create", "patch")));
 
     /** In the operator's own namespace: the leader-election Lease. */

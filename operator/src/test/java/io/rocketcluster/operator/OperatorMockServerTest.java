@@ -277,6 +277,33 @@ class OperatorMockServerTest {
         await().atMost(WAIT).until(() -> sts("invalid", "demo-broker-0-slave-1") != null);
     }
 
+    @Test
+    void aBiggerStoreGrowsTheClaimsAndASmallerOneIsRefused() {
+        create("store", "demo", c -> {
+            c.getSpec().getBroker().setSlavesPerGroup(0);
+            return c;
+        });
+        await().atMost(WAIT).until(() -> sts("store", "demo-broker-0-master") != null);
+        // what the StatefulSet controller creates from the volumeClaimTemplate for pod -0
+        client.persistentVolumeClaims().inNamespace("store").resource(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("store-demo-broker-0-master-0").withNamespace("store").endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+                .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("10Gi")).endResources().endSpec()
+                .build()).create();
+
+        edit("store", "demo", c -> c.getSpec().getBroker().getStorage().setSize("20Gi"));
+        await().atMost(WAIT).until(() -> client.persistentVolumeClaims().inNamespace("store")
+                .withName("store-demo-broker-0-master-0").get().getSpec().getResources().getRequests()
+                .get("storage").toString().equals("20Gi"));
+        assertThat(sts("store", "demo-broker-0-master").getSpec().getVolumeClaimTemplates().get(0).getSpec()
+                .getResources().getRequests().get("storage").toString()).as("the template is immutable").isEqualTo("10Gi");
+        assertThat(events("store", "VolumeExpansion")).isNotEmpty();
+
+        edit("store", "demo", c -> c.getSpec().getBroker().getStorage().setSize("5Gi"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(status("store", "demo").getBrokerGroups().get(0).getMessage())
+                .isEqualTo("demo-broker-0-master keeps its 10Gi store volume: volumes cannot shrink"));
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private RocketCluster create(String namespace, String name, UnaryOperator<RocketCluster> customize) {

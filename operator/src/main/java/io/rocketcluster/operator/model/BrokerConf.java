@@ -80,6 +80,6 @@ public final class BrokerConf {
     }
 
     private static String escape(String v) {
-        return v.replace("\\", "\\\\").replace("\n", "\\n");
+        return v.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
     }
 }

@@ -107,13 +107,18 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
             }
         }
         List<StatefulSet> order = new ArrayList<>();
+        Map<String, String> notes = new LinkedHashMap<>();
         for (ClusterModel.Group g : model.groups()) {
             for (StatefulSet s : g.rolloutOrder()) {
                 desiredKeys.add(key(s));
                 StatefulSet current = statefulSets.get(s.getMetadata().getName());
                 if (current != null) {
-                    // volumeClaimTemplates are immutable: existing volumes keep the size they were created with
+                    // volumeClaimTemplates are immutable: a new size goes to the claim itself
                     s.getSpec().setVolumeClaimTemplates(current.getSpec().getVolumeClaimTemplates());
+                    String note = StoreVolumes.reconcile(client, cr, current);
+                    if (note != null) {
+                        notes.merge(g.brokerName(), note, (a, b) -> a + "; " + b);
+                    }
                 }
                 order.add(prepare(cr, s));
             }
@@ -130,7 +135,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         prune(cr, client, existing, desiredKeys, draining.keySet());
 
         StatusBuilder.Observed observed = new StatusBuilder.Observed(problems, model, statefulSets,
-                (Deployment) existing.get(key("Deployment", new Names(cr).nameServer())), rollout, draining);
+                (Deployment) existing.get(key("Deployment", new Names(cr).nameServer())), rollout, draining, notes);
         UpdateControl<RocketCluster> control = statusUpdate(cr, StatusBuilder.of(cr, observed));
         if (!draining.isEmpty()) {
             control.rescheduleAfter(drainRecheck);

@@ -28,7 +28,12 @@ public final class StatusBuilder {
 
     /** What the reconcile saw and did, as input to the status. */
     public record Observed(List<String> problems, ClusterModel model, Map<String, StatefulSet> statefulSets,
-                           Deployment nameServer, Rollout rollout, Map<String, String> draining) {
+                           Deployment nameServer, Rollout rollout, Map<String, String> draining,
+                           Map<String, String> groupNotes) {
+        public Observed(List<String> problems, ClusterModel model, Map<String, StatefulSet> statefulSets,
+                        Deployment nameServer, Rollout rollout, Map<String, String> draining) {
+            this(problems, model, statefulSets, nameServer, rollout, draining, Map.of());
+        }
     }
 
     /** The status for a spec the operator refused; the children are left as they are. */
@@ -75,6 +80,7 @@ public final class StatusBuilder {
             gs.setMasterReady(masterReady);
             gs.setReady(masterReady && readySlaves == slaves);
             gs.setPhase(gs.isReady() ? "Running" : rolling ? "RollingOut" : "Pending");
+            gs.setMessage(o.groupNotes().get(g.brokerName()));
             if (gs.isReady()) {
                 ready++;
             }
