@@ -44,7 +44,7 @@ public final class OperatorMain {
                         : new LeaderElectionConfiguration(lease, leaseNamespace));
             }
         });
-        operator.register(new RocketClusterReconciler(admin, Duration.ofSeconds(30)), c -> {
+        operator.register(new RocketClusterReconciler(admin, Duration.ofSeconds(30), Duration.ofMinutes(2)), c -> {
             if (!namespaces.isEmpty()) {
                 c.settingNamespaces(namespaces);
             }

@@ -174,9 +174,16 @@ class OperatorMockServerTest {
                 .get("broker-1-master.conf")).contains("brokerPermission=4");
         assertThat(events("scale", "ScaleInBlocked")).isNotEmpty();
 
+        String since = status("scale", "demo").getBrokerGroups().stream()
+                .filter(g -> g.getBrokerName().equals("broker-1")).findFirst().orElseThrow().getDrainingSince();
+        assertThat(since).isNotNull();
+
+        // no backlog left: still kept until it has been read-only for the grace period, then removed
         admin.backlog.put(broker1, 0L);
+        long removedAfter = System.nanoTime();
         await().atMost(WAIT).until(() -> sts("scale", "demo-broker-1-master") == null
                 && sts("scale", "demo-broker-1-slave-1") == null);
+        assertThat(java.time.Instant.now()).isAfterOrEqualTo(java.time.Instant.parse(since).plus(MockKubernetes.DRAIN_GRACE));
         assertThat(client.services().inNamespace("scale").withName("demo-broker-1").get()).isNull();
         assertThat(client.policy().v1().podDisruptionBudget().inNamespace("scale").withName("demo-broker-1").get()).isNull();
         await().atMost(WAIT).untilAsserted(() -> {
@@ -189,6 +196,21 @@ class OperatorMockServerTest {
                 .containsOnlyKeys("broker-0-master.conf", "broker-0-slave-1.conf");
         assertThat(events("scale", "ScaledIn")).isNotEmpty();
         assertThat(sts("scale", "demo-broker-0-master")).isNotNull();
+    }
+
+    @Test
+    void aDrainedGroupWaitsOutTheGraceBeforeItGoes() {
+        create("grace", "demo", c -> {
+            c.getSpec().getBroker().setGroups(2);
+            return c;
+        });
+        await().atMost(WAIT).until(() -> sts("grace", "demo-broker-1-master") != null);
+        admin.backlog.put("demo-broker-1-master-0.demo-broker-1.grace.svc.cluster.local:10911", 0L);
+        edit("grace", "demo", c -> c.getSpec().getBroker().setGroups(1));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(condition(status("grace", "demo"), "Degraded").getMessage())
+                .contains("broker-1 is read-only since", "has no backlog"));
+        assertThat(sts("grace", "demo-broker-1-master")).as("kept during the grace period").isNotNull();
+        await().atMost(WAIT).until(() -> sts("grace", "demo-broker-1-master") == null);
     }
 
     @Test

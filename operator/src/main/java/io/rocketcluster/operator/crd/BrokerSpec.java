@@ -74,7 +74,7 @@ public class BrokerSpec {
 
     /** The persistent volume each broker keeps its store (commitlog, consume queues, index, config) on. */
     public static class StorageSpec {
-        @JsonPropertyDescription("Size of each broker's store volume. Fixed once created (volumeClaimTemplates are immutable).")
+        @JsonPropertyDescription("Size of each broker's store volume. May grow later (each broker's claim is expanded, if its StorageClass allows); never shrinks.")
         @Pattern("^[0-9]+(Mi|Gi|Ti)$")
         @Default("10Gi")
         private String size = "10Gi";

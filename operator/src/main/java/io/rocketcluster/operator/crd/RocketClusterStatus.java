@@ -54,6 +54,8 @@ public class RocketClusterStatus {
         @JsonPropertyDescription("Running, RollingOut, Pending, Draining (scale-in waits for consumers) or Removing.")
         private String phase;
         private String message;
+        @JsonPropertyDescription("When scale-in made this group read-only (Draining only).")
+        private String drainingSince;
 
         public String getBrokerName() { return brokerName; }
         public void setBrokerName(String v) { this.brokerName = v; }
@@ -69,17 +71,20 @@ public class RocketClusterStatus {
         public void setPhase(String v) { this.phase = v; }
         public String getMessage() { return message; }
         public void setMessage(String v) { this.message = v; }
+        public String getDrainingSince() { return drainingSince; }
+        public void setDrainingSince(String v) { this.drainingSince = v; }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof BrokerGroupStatus b && ready == b.ready && masterReady == b.masterReady
                     && readySlaves == b.readySlaves && slaves == b.slaves && Objects.equals(brokerName, b.brokerName)
-                    && Objects.equals(phase, b.phase) && Objects.equals(message, b.message);
+                    && Objects.equals(phase, b.phase) && Objects.equals(message, b.message)
+                    && Objects.equals(drainingSince, b.drainingSince);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(brokerName, ready, masterReady, readySlaves, slaves, phase, message);
+            return Objects.hash(brokerName, ready, masterReady, readySlaves, slaves, phase, message, drainingSince);
         }
     }
 }

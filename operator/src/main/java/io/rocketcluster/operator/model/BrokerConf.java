@@ -47,7 +47,7 @@ public final class BrokerConf {
                 m.put("brokerExternalAddr", cr.getSpec().getExternalAccess().getAdvertisedHost() + ":" + p.client()));
         if (b.getConfig() != null) {
             new TreeMap<>(b.getConfig()).forEach((k, v) -> {
-                if (!RESERVED.contains(k)) {
+                if (!RESERVED.contains(k) && SpecValidation.isConfigKey(k)) {
                     m.put(k, v);
                 }
             });

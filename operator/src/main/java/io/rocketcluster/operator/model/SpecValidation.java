@@ -7,12 +7,16 @@ import io.rocketcluster.operator.crd.RocketCluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * What the CRD schema cannot say: rules across fields. A cluster with problems is left as it is and
  * the problems are written to its status.
  */
 public final class SpecValidation {
+    /** A broker.conf property name (a setter of the broker's config beans): nothing Properties would split. */
+    private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.]*");
+
     private SpecValidation() {
     }
 
@@ -45,7 +49,10 @@ public final class SpecValidation {
                         + ": the operator sets these from the spec (use the spec fields instead)");
             }
             b.getConfig().forEach((k, v) -> {
-                if (v == null || v.contains("\n")) {
+                if (!isConfigKey(k)) {
+                    p.add("spec.broker.config key '" + k + "' is not a broker.conf property name (letters, digits, '_', '.')");
+                }
+                if (v == null || v.contains("\n") || v.contains("\r")) {
                     p.add("spec.broker.config." + k + " must be a single-line value");
                 }
             });
@@ -60,7 +67,16 @@ public final class SpecValidation {
                         + " leaves no room for " + b.getGroups() * (1 + b.getSlavesPerGroup())
                         + " brokers (3 ports each) below 32767");
             }
+            int nsPort = ext.getNameServerNodePort();
+            if (nsPort >= ext.getBrokerNodePortBase() && nsPort <= ExternalPorts.highest(cr)) {
+                p.add("spec.externalAccess.nameServerNodePort " + nsPort + " lies in the brokers' NodePort range "
+                        + ext.getBrokerNodePortBase() + "-" + ExternalPorts.highest(cr));
+            }
         }
         return p;
+    }
+
+    static boolean isConfigKey(String key) {
+        return key != null && CONFIG_KEY.matcher(key).matches();
     }
 }

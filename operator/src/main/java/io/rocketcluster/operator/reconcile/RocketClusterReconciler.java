@@ -27,6 +27,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -53,14 +56,19 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
 
     private final BrokerAdmin admin;
     private final Duration drainRecheck;
+    private final Duration drainGrace;
 
     /**
      * @param admin        asks brokers about their backlog before a group is removed
      * @param drainRecheck how often a blocked scale-in is checked again
+     * @param drainGrace   how long a group stays read-only before it may go: producers keep a cached
+     *                     route (refreshed every 30 s by default) and a read-only broker still stores
+     *                     what they send to it meanwhile, so the backlog only means something after that
      */
-    public RocketClusterReconciler(BrokerAdmin admin, Duration drainRecheck) {
+    public RocketClusterReconciler(BrokerAdmin admin, Duration drainRecheck, Duration drainGrace) {
         this.admin = admin;
         this.drainRecheck = drainRecheck;
+        this.drainGrace = drainGrace;
     }
 
     @Override
@@ -94,7 +102,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         existing.values().stream().filter(StatefulSet.class::isInstance)
                 .forEach(s -> statefulSets.put(s.getMetadata().getName(), (StatefulSet) s));
 
-        Map<String, String> draining = scaleIn(cr, client, existing);
+        Map<String, StatusBuilder.Drain> draining = scaleIn(cr, client, existing);
         int keepConfig = draining.keySet().stream().mapToInt(RocketClusterReconciler::groupIndex).max().orElse(-1) + 1;
         ClusterModel model = ClusterModel.of(cr, keepConfig);
 
@@ -150,7 +158,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
      *
      * @return brokerName -> why the group is still there
      */
-    private Map<String, String> scaleIn(RocketCluster cr, KubernetesClient client, Map<String, HasMetadata> existing) {
+    private Map<String, StatusBuilder.Drain> scaleIn(RocketCluster cr, KubernetesClient client, Map<String, HasMetadata> existing) {
         Names names = new Names(cr);
         int groups = cr.getSpec().getBroker().getGroups();
         TreeMap<Integer, List<HasMetadata>> extra = new TreeMap<>();
@@ -160,28 +168,39 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
                 extra.computeIfAbsent(g, k -> new ArrayList<>()).add(o);
             }
         }
-        Map<String, String> draining = new LinkedHashMap<>();
+        Map<String, StatusBuilder.Drain> draining = new LinkedHashMap<>();
         for (var e : extra.entrySet()) {
             int g = e.getKey();
             String brokerName = Names.brokerName(g);
             boolean hasMaster = existing.containsKey(key("StatefulSet", names.statefulSet(g, 0)));
             if (hasMaster) {
                 String addr = names.brokerHost(g, 0) + ":" + Names.BROKER_PORT;
+                Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+                String since = Objects.requireNonNullElse(previousGroup(cr, brokerName)
+                        .map(RocketClusterStatus.BrokerGroupStatus::getDrainingSince).orElse(null), now.toString());
                 String held;
                 try {
                     admin.makeReadOnly(addr);
                     long backlog = admin.unconsumedMessages(addr);
-                    held = backlog == 0 ? null : brokerName + " still holds " + backlog
-                            + " unconsumed messages: it is read-only now and is removed once its consumers have drained it";
+                    if (backlog > 0) {
+                        held = brokerName + " still holds " + backlog + " unconsumed messages: it is read-only"
+                                + " since " + since + " and is removed once its consumers have drained it";
+                    } else if (Instant.parse(since).plus(drainGrace).isAfter(now)) {
+                        held = brokerName + " is read-only since " + since + " and has no backlog; it is removed after "
+                                + drainGrace.toSeconds() + " s without one (producers may still hold its old route)";
+                    } else {
+                        held = null;
+                    }
                 } catch (Exception ex) {
                     held = "cannot ask " + brokerName + " (" + addr + ") for its backlog, so it is kept: " + ex.getMessage();
                 }
                 if (held != null) {
-                    String before = previousGroupMessage(cr, brokerName);
+                    String before = previousGroup(cr, brokerName).map(RocketClusterStatus.BrokerGroupStatus::getMessage)
+                            .orElse(null);
                     if (!held.equals(before)) {
                         Events.warning(client, cr, "ScaleInBlocked", held);
                     }
-                    draining.put(brokerName, held);
+                    draining.put(brokerName, new StatusBuilder.Drain(held, since));
                     continue;
                 }
             }
@@ -194,12 +213,11 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         return draining;
     }
 
-    private static String previousGroupMessage(RocketCluster cr, String brokerName) {
+    private static Optional<RocketClusterStatus.BrokerGroupStatus> previousGroup(RocketCluster cr, String brokerName) {
         if (cr.getStatus() == null) {
-            return null;
+            return Optional.empty();
         }
-        return cr.getStatus().getBrokerGroups().stream().filter(g -> brokerName.equals(g.getBrokerName()))
-                .map(RocketClusterStatus.BrokerGroupStatus::getMessage).filter(Objects::nonNull).findFirst().orElse(null);
+        return cr.getStatus().getBrokerGroups().stream().filter(g -> brokerName.equals(g.getBrokerName())).findFirst();
     }
 
     /** Deletes what this cluster owns and no longer wants, except objects of draining groups. */

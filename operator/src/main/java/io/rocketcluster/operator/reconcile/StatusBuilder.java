@@ -28,12 +28,12 @@ public final class StatusBuilder {
 
     /** What the reconcile saw and did, as input to the status. */
     public record Observed(List<String> problems, ClusterModel model, Map<String, StatefulSet> statefulSets,
-                           Deployment nameServer, Rollout rollout, Map<String, String> draining,
+                           Deployment nameServer, Rollout rollout, Map<String, Drain> draining,
                            Map<String, String> groupNotes) {
-        public Observed(List<String> problems, ClusterModel model, Map<String, StatefulSet> statefulSets,
-                        Deployment nameServer, Rollout rollout, Map<String, String> draining) {
-            this(problems, model, statefulSets, nameServer, rollout, draining, Map.of());
-        }
+    }
+
+    /** A group scale-in keeps: why, and since when it is read-only. */
+    public record Drain(String message, String since) {
     }
 
     /** The status for a spec the operator refused; the children are left as they are. */
@@ -67,7 +67,8 @@ public final class StatusBuilder {
                 StatefulSet have = o.statefulSets().get(want.getMetadata().getName());
                 boolean ok = have != null && Workloads.upToDate(have, want) && Workloads.ready(have);
                 String name = want.getMetadata().getName();
-                rolling |= name.equals(r.waitingFor()) && have != null && !Workloads.upToDate(have, want)
+                rolling |= name.equals(r.waitingFor()) && have != null
+                        && (!Workloads.upToDate(have, want) || Workloads.rollingOut(have))
                         || r.pending().contains(name);
                 if (want == g.master()) {
                     masterReady = ok;
@@ -86,11 +87,12 @@ public final class StatusBuilder {
             }
             groups.add(gs);
         }
-        o.draining().forEach((brokerName, why) -> {
+        o.draining().forEach((brokerName, drain) -> {
             BrokerGroupStatus gs = new BrokerGroupStatus();
             gs.setBrokerName(brokerName);
             gs.setPhase("Draining");
-            gs.setMessage(why);
+            gs.setMessage(drain.message());
+            gs.setDrainingSince(drain.since());
             groups.add(gs);
         });
         s.setBrokerGroups(groups);
@@ -120,15 +122,17 @@ public final class StatusBuilder {
         }
         Condition degraded = o.draining().isEmpty()
                 ? cond(DEGRADED, false, "AsExpected", "")
-                : cond(DEGRADED, true, "ScaleInBlocked", String.join("; ", o.draining().values()));
+                : cond(DEGRADED, true, "ScaleInBlocked",
+                        String.join("; ", o.draining().values().stream().map(Drain::message).toList()));
         s.setConditions(conditions(cr, readyC, progressing, degraded));
         return s;
     }
 
-    /** True when the StatefulSet waited for has been changed (not just starting up). */
+    /** True when the StatefulSet waited for is being changed: applied now, or its pods still rolling (not a first start). */
     private static boolean isChange(Rollout r, Observed o) {
-        return r.apply().stream().anyMatch(a -> a.getMetadata().getName().equals(r.waitingFor())
-                && o.statefulSets().containsKey(r.waitingFor()));
+        StatefulSet have = r.waitingFor() == null ? null : o.statefulSets().get(r.waitingFor());
+        return have != null && (Workloads.rollingOut(have)
+                || r.apply().stream().anyMatch(a -> a.getMetadata().getName().equals(r.waitingFor())));
     }
 
     private static RocketClusterStatus base(RocketCluster cr) {

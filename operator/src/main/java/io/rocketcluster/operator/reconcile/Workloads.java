@@ -33,6 +33,21 @@ public final class Workloads {
                 && (st.getUpdateRevision() == null || Objects.equals(st.getCurrentRevision(), st.getUpdateRevision()));
     }
 
+    /**
+     * True while the controller is rolling {@code s} to a new spec: it has not observed the current
+     * generation yet, or its pods are not all on the update revision (the controller moves
+     * currentRevision to updateRevision only once every pod is updated and ready). False for a first start.
+     */
+    public static boolean rollingOut(StatefulSet s) {
+        StatefulSetStatus st = s.getStatus();
+        if (st == null) {
+            return false;
+        }
+        Long gen = s.getMetadata().getGeneration();
+        return gen != null && st.getObservedGeneration() != null && st.getObservedGeneration() < gen
+                || st.getUpdateRevision() != null && !Objects.equals(st.getCurrentRevision(), st.getUpdateRevision());
+    }
+
     public static boolean ready(Deployment d) {
         DeploymentStatus st = d.getStatus();
         if (st == null || st.getObservedGeneration() == null || d.getMetadata().getGeneration() == null

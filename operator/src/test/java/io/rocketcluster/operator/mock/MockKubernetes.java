@@ -25,6 +25,8 @@ import java.util.HashMap;
  * controllers: tests play the StatefulSet/Deployment controllers with {@link #markReady}.
  */
 public final class MockKubernetes implements AutoCloseable {
+    /** How long a scaled-in group stays read-only without backlog before it is removed, in these tests. */
+    public static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
     public static final String CRD = "/META-INF/fabric8/rocketclusters.rocketcluster.io-v1.yml";
 
     public final KubernetesMockServer server;
@@ -64,7 +66,7 @@ public final class MockKubernetes implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection);
             }
         });
-        op.register(new RocketClusterReconciler(admin, Duration.ofMillis(300)));
+        op.register(new RocketClusterReconciler(admin, Duration.ofMillis(300), DRAIN_GRACE));
         return op;
     }
 

@@ -95,7 +95,6 @@ class SpecValidationTest {
     }
 
     /** The nameserver's NodePort must not be one of the brokers' NodePorts: the second Service would be refused. */
-    @org.junit.jupiter.api.Disabled("main-code gap (reported): SpecValidation does not check nameServerNodePort against the broker NodePorts")
     @Test
     void nameserverNodePortMustNotCollideWithABrokerNodePort() {
         RocketCluster cr = cluster();
