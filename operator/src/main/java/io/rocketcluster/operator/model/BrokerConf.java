@@ -79,7 +79,26 @@ public final class BrokerConf {
         }
     }
 
-    private static String escape(String v) {
-        return v.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
+    /**
+     * A value as java.util.Properties reads it back: backslash, line breaks and every character
+     * beyond ASCII escaped (the broker reads broker.conf as ISO-8859-1, the ConfigMap is UTF-8).
+     */
+    static String escape(String v) {
+        StringBuilder sb = new StringBuilder(v.length());
+        for (char c : v.toCharArray()) {
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                default -> {
+                    if (c < 0x20 || c > 0x7E) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
     }
 }

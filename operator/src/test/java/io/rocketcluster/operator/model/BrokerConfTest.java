@@ -144,6 +144,19 @@ class BrokerConfTest {
         assertThat(p.getProperty("deleteWhen")).isEqualTo("04\rbrokerId=5");
     }
 
+    /** The broker reads broker.conf as ISO-8859-1 while the ConfigMap is UTF-8: non-ASCII must be escaped. */
+    @Test
+    void nonAsciiValuesSurviveTheBrokersIso88591Read() throws Exception {
+        RocketCluster cr = cluster();
+        cr.getSpec().getBroker().getConfig().put("brokerClusterNameAlias", "Zürich \u2603");
+        String text = BrokerConf.render(cr, 0, 0);
+        assertThat(text).isEqualTo(new String(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                java.nio.charset.StandardCharsets.US_ASCII));
+        Properties p = new Properties();
+        p.load(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(p.getProperty("brokerClusterNameAlias")).isEqualTo("Zürich \u2603");
+    }
+
     /** Keys are written unescaped: a key with a line break (or '=' / ':' / blanks) breaks the file. */
     @Test
     void aLineBreakInAKeyCannotInjectAReservedKey() {
