@@ -27,5 +27,6 @@ fi
 docker ps -aq --filter label=org.testcontainers=true | xargs -r docker rm -f -v >/dev/null
 docker ps -aq --filter label=com.docker.compose.project | xargs -r docker rm -f -v >/dev/null
 docker ps -aq --filter label=io.rocketcluster.e2e=true | xargs -r docker rm -f -v >/dev/null
+docker volume ls -q --filter label=io.rocketcluster.e2e=true | xargs -r docker volume rm -f >/dev/null
 docker volume ls -q --filter label=com.docker.compose.project | xargs -r docker volume rm -f >/dev/null
 docker network prune -f >/dev/null

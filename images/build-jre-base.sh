@@ -16,7 +16,7 @@ JDK=${JDK:-/usr/lib/jvm/java-17-openjdk-amd64}
 # needs), logging, management (JMX, metrics),
 # naming (log4j JNDI lookup classes, client DNS), sql (fastjson), xml (log4j config), unsupported
 # (Netty), jfr/jcmd/attach for diagnostics (docker exec <ctr> jcmd 1 ...)
-MODULES=${MODULES:-java.base,java.desktop,java.logging,java.management,java.naming,java.xml,java.sql,jdk.crypto.ec,jdk.management,jdk.unsupported,jdk.naming.dns,jdk.zipfs,jdk.jfr,jdk.jcmd,jdk.attach,jdk.httpserver}
+MODULES=${MODULES:-java.base,java.desktop,java.logging,java.management,java.naming,java.xml,java.sql,jdk.crypto.ec,jdk.management,jdk.unsupported,jdk.naming.dns,jdk.zipfs,jdk.jfr,jdk.jcmd,jdk.attach,jdk.httpserver,java.net.http}
 [ -f "$JDK/jmods/java.base.jmod" ] || { echo "no jmods in $JDK (apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }
 W=$(mktemp -d /tmp/jre-base.XXXXXX)
 trap 'umount "$W/rootfs/proc" 2>/dev/null || true; rm -rf --one-file-system "$W"' EXIT

@@ -56,7 +56,15 @@ public final class OperatorMain {
             admin.close();
         }, "operator-shutdown"));
         operator.installShutdownHook(Duration.ofSeconds(10));
-        operator.start();
+        try {
+            operator.start();
+        } catch (RuntimeException e) {
+            // without this the metrics server would keep the JVM alive, live but never ready
+            LOG.error("cannot start: the Kubernetes API server {} is unreachable or refuses us ({}); the client"
+                    + " configures itself from the in-cluster service account, else KUBECONFIG or ~/.kube/config",
+                    operator.getKubernetesClient().getMasterUrl(), rootCause(e));
+            System.exit(1);
+        }
         LOG.info("RocketCluster operator started; namespaces: {}; leader election: {}",
                 namespaces.isEmpty() ? "all" : namespaces, lease.isBlank() ? "off" : lease);
     }
@@ -71,6 +79,14 @@ public final class OperatorMain {
         }
         return operator.getRuntimeInfo().allEventSourcesAreHealthy() ? null
                 : "event sources unhealthy: " + operator.getRuntimeInfo().unhealthyEventSources().keySet();
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
     }
 
     static Set<String> namespaces(String value) {
