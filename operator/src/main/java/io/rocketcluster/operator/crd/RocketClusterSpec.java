@@ -6,12 +6,10 @@ import io.fabric8.generator.annotation.Pattern;
 
 /** What the user asks for. Every field has a default, so {@code spec: {}} is a working cluster. */
 public class RocketClusterSpec {
-    @JsonPropertyDescription("Tag of the rocketcluster-namesrv and rocketcluster-broker images (unless a component sets its own image).")
-    @Default("latest")
-    private String version = "latest";
+    @JsonPropertyDescription("Tag of the rocketcluster-namesrv and rocketcluster-broker images (unless a component sets its own image); default: the operator's own version.")
+    private String version;
 
     @JsonPropertyDescription("Registry/repository prefix of the image names, e.g. ghcr.io/acme/ (empty: local names).")
-    @Default("")
     private String imageRegistry = "";
 
     @JsonPropertyDescription("imagePullPolicy of every container.")

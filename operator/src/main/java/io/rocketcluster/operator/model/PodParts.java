@@ -104,6 +104,7 @@ final class PodParts {
             return override;
         }
         String prefix = spec.getImageRegistry() == null ? "" : spec.getImageRegistry();
-        return prefix + name + ":" + spec.getVersion();
+        String tag = spec.getVersion() == null || spec.getVersion().isBlank() ? OperatorVersion.get() : spec.getVersion();
+        return prefix + name + ":" + tag;
     }
 }

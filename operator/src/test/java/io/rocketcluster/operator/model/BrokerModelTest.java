@@ -75,7 +75,7 @@ class BrokerModelTest {
             // the group Service and PDB select this pod too
             assertThat(sel).containsAllEntriesOf(groupSvc.getSpec().getSelector());
             assertThat(s.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(groupSvc.getSpec().getSelector());
-            assertThat(container(s).getImage()).isEqualTo("rocketcluster-broker:latest");
+            assertThat(container(s).getImage()).isEqualTo("rocketcluster-broker:" + OperatorVersion.get());
         }
         assertThat(master.getSpec().getSelector().getMatchLabels()).containsEntry("rocketcluster.io/broker-id", "0");
         assertThat(slave.getSpec().getSelector().getMatchLabels()).containsEntry("rocketcluster.io/broker-id", "2");

@@ -62,16 +62,24 @@ class NameServerModelTest {
     }
 
     @Test
+    void theDefaultTagIsTheOperatorsOwnVersionNotAMovingTag() {
+        assertThat(OperatorVersion.get()).matches("\\d+\\.\\d+\\.\\d+.*").isNotEqualTo("latest");
+        RocketCluster cr = cluster();
+        cr.getSpec().setVersion("2.3.4");
+        assertThat(container(NameServerModel.deployment(cr)).getImage()).isEqualTo("rocketcluster-namesrv:2.3.4");
+    }
+
+    @Test
     void defaultImageWithoutRegistryAndOverride() {
         RocketCluster cr = cluster();
-        assertThat(container(NameServerModel.deployment(cr)).getImage()).isEqualTo("rocketcluster-namesrv:latest");
+        assertThat(container(NameServerModel.deployment(cr)).getImage()).isEqualTo("rocketcluster-namesrv:" + OperatorVersion.get());
 
         cr.getSpec().getNameServer().setImage("registry.local/mq/ns:7");
         cr.getSpec().setImageRegistry("ghcr.io/acme/");
         assertThat(container(NameServerModel.deployment(cr)).getImage()).isEqualTo("registry.local/mq/ns:7");
 
         cr.getSpec().getNameServer().setImage("  ");
-        assertThat(container(NameServerModel.deployment(cr)).getImage()).isEqualTo("ghcr.io/acme/rocketcluster-namesrv:latest");
+        assertThat(container(NameServerModel.deployment(cr)).getImage()).isEqualTo("ghcr.io/acme/rocketcluster-namesrv:" + OperatorVersion.get());
 
         cr.getSpec().setImagePullPolicy("Always");
         assertThat(container(NameServerModel.deployment(cr)).getImagePullPolicy()).isEqualTo("Always");
