@@ -238,15 +238,11 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         }
     }
 
-    private static HasMetadata prepareAny(RocketCluster cr, HasMetadata o) {
+    /** Stamps the desired object with its content hash, then makes the cluster its controlling owner. */
+    private static <T extends HasMetadata> T prepare(RocketCluster cr, T o) {
         Workloads.stamp(o);
         o.getMetadata().setOwnerReferences(List.of(ownerReference(cr)));
         return o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T extends HasMetadata> T prepare(RocketCluster cr, T o) {
-        return (T) prepareAny(cr, o);
     }
 
     static OwnerReference ownerReference(RocketCluster cr) {
