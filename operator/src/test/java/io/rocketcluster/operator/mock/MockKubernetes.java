@@ -16,6 +16,7 @@ import io.rocketcluster.operator.reconcile.BrokerAdmin;
 import io.rocketcluster.operator.reconcile.RocketClusterReconciler;
 
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 
@@ -33,10 +34,25 @@ public final class MockKubernetes implements AutoCloseable {
     public final KubernetesClient client;
     private Operator operator;
 
+    /** On localhost, a random port. */
     public MockKubernetes() {
+        this(null, 0);
+    }
+
+    /**
+     * On {@code address} (e.g. a Docker bridge's gateway, for an operator container to reach it) and
+     * {@code port} (0 = random). Plain HTTP. Give the address a host name
+     * ({@code InetAddress.getByAddress(literal, bytes)}): the mock asks it for one, which is otherwise a
+     * reverse DNS lookup.
+     */
+    public MockKubernetes(InetAddress address, int port) {
         server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
                 new SsaTolerantCrudDispatcher(), false);
-        server.init();
+        if (address == null) {
+            server.init();
+        } else {
+            server.init(address, port);
+        }
         client = server.createClient();
         client.resource(generatedCrd()).create();
     }
