@@ -1,6 +1,5 @@
 package io.rocketcluster.operator;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -24,6 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import static io.rocketcluster.operator.mock.MockKubernetes.condition;
+import static io.rocketcluster.operator.mock.MockKubernetes.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -180,7 +181,6 @@ class OperatorMockServerTest {
 
         // no backlog left: still kept until it has been read-only for the grace period, then removed
         admin.backlog.put(broker1, 0L);
-        long removedAfter = System.nanoTime();
         await().atMost(WAIT).until(() -> sts("scale", "demo-broker-1-master") == null
                 && sts("scale", "demo-broker-1-slave-1") == null);
         assertThat(java.time.Instant.now()).isAfterOrEqualTo(java.time.Instant.parse(since).plus(MockKubernetes.DRAIN_GRACE));
@@ -348,45 +348,28 @@ class OperatorMockServerTest {
                 assertThat(condition(status(namespace, name), "Ready").getStatus()).isEqualTo("True"));
     }
 
-    private void edit(String namespace, String name, java.util.function.Consumer<RocketCluster> change) {
-        client.resources(RocketCluster.class).inNamespace(namespace).withName(name).edit(c -> {
-            change.accept(c);
-            return c;
-        });
-    }
-
-    private static String image(StatefulSet s) {
-        return s.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-    }
-
     private String confHash(String namespace, String sts) {
         return sts(namespace, sts).getSpec().getTemplate().getMetadata().getAnnotations().get(Labels.CONFIG_HASH);
     }
 
     private StatefulSet sts(String namespace, String name) {
-        return client.apps().statefulSets().inNamespace(namespace).withName(name).get();
+        return k8s.statefulSet(namespace, name);
     }
 
     private RocketClusterStatus status(String namespace, String name) {
-        RocketCluster cr = client.resources(RocketCluster.class).inNamespace(namespace).withName(name).get();
-        assertThat(cr.getStatus()).as("status written").isNotNull();
-        return cr.getStatus();
+        return k8s.status(namespace, name);
     }
 
-    private static Condition condition(RocketClusterStatus st, String type) {
-        Condition c = st.condition(type);
-        assertThat(c).as("condition " + type).isNotNull();
-        return c;
+    private void edit(String namespace, String name, java.util.function.Consumer<RocketCluster> change) {
+        k8s.edit(namespace, name, change);
     }
 
     private void markAllReady(String namespace) {
-        client.apps().statefulSets().inNamespace(namespace).list().getItems().forEach(k8s::markReady);
-        client.apps().deployments().inNamespace(namespace).list().getItems().forEach(k8s::markReady);
+        k8s.markAllReady(namespace);
     }
 
     private List<Event> events(String namespace, String reason) {
-        return client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> reason.equals(e.getReason())).toList();
+        return k8s.events(namespace, reason);
     }
 
     /** After convergence the operator must not keep writing: count requests over 3 quiet seconds. */

@@ -1,17 +1,22 @@
 package io.rocketcluster.operator.mock;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.rocketcluster.operator.crd.RocketCluster;
+import io.rocketcluster.operator.crd.RocketClusterStatus;
 import io.rocketcluster.operator.reconcile.BrokerAdmin;
 import io.rocketcluster.operator.reconcile.RocketClusterReconciler;
 
@@ -19,6 +24,11 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A fabric8 mock API server in CRUD mode with the generated RocketCluster CRD registered, and the
@@ -104,6 +114,56 @@ public final class MockKubernetes implements AutoCloseable {
                 .withReplicas(replicas).withReadyReplicas(replicas).withUpdatedReplicas(replicas)
                 .withAvailableReplicas(replicas).build());
         client.resource(cur).updateStatus();
+    }
+
+    // --- what a test reads and changes, as kubectl would ------------------------------------------
+
+    /**
+     * Changes a RocketCluster the way {@code kubectl edit} does; a 409 (the operator wrote status in
+     * between, so the resourceVersion moved) is retried on the fresh object, as kubectl's user would.
+     */
+    public void edit(String namespace, String name, Consumer<RocketCluster> change) {
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(() -> {
+                    client.resources(RocketCluster.class).inNamespace(namespace).withName(name).edit(c -> {
+                        change.accept(c);
+                        return c;
+                    });
+                    return true;
+                });
+    }
+
+    public StatefulSet statefulSet(String namespace, String name) {
+        return client.apps().statefulSets().inNamespace(namespace).withName(name).get();
+    }
+
+    /** The cluster's status; fails when the operator has written none yet. */
+    public RocketClusterStatus status(String namespace, String name) {
+        RocketCluster cr = client.resources(RocketCluster.class).inNamespace(namespace).withName(name).get();
+        assertThat(cr.getStatus()).as("status written").isNotNull();
+        return cr.getStatus();
+    }
+
+    public static Condition condition(RocketClusterStatus st, String type) {
+        Condition c = st.condition(type);
+        assertThat(c).as("condition " + type).isNotNull();
+        return c;
+    }
+
+    public static String image(StatefulSet s) {
+        return s.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    /** Plays every controller of {@code namespace}: all StatefulSets and Deployments rolled out and ready. */
+    public void markAllReady(String namespace) {
+        client.apps().statefulSets().inNamespace(namespace).list().getItems().forEach(this::markReady);
+        client.apps().deployments().inNamespace(namespace).list().getItems().forEach(this::markReady);
+    }
+
+    public List<Event> events(String namespace, String reason) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
     }
 
     @Override
