@@ -45,7 +45,7 @@ class ComposeClusterE2ETest {
 
     @BeforeAll
     void up() throws Exception {
-        Docker.assumeReady();
+        Docker.assumeComposeReady();
         cluster = new ComposeCluster(Map.of("BROKER_MEM_LIMIT", "512m")).up();
         producer = Clients.producer(cluster.namesrvAddr());
     }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -74,9 +75,28 @@ final class Docker {
         return b.toByteArray();
     }
 
-    /** Skips (or, with ROCKETCLUSTER_E2E=require, fails) unless a daemon answers and the images exist. */
-    static void assumeReady() {
-        String why = whyNotReady();
+    /**
+     * Skips (or, with ROCKETCLUSTER_E2E=require, fails) unless a daemon answers and {@code images}
+     * (names without tag; {@link #TAG} is added) exist.
+     */
+    static void assumeReady(String... images) {
+        skipOrFail(whyNotReady(images));
+    }
+
+    /** {@link #assumeReady} for the docker-compose tests: the compose command too, and the {@link #IMAGES}. */
+    static void assumeComposeReady() {
+        String why = whyNotReady(IMAGES.toArray(String[]::new));
+        if (why == null && ComposeCluster.composeCommand() == null) {
+            why = "neither docker-compose nor the docker compose plugin is installed";
+        }
+        skipOrFail(why);
+    }
+
+    /**
+     * Nothing when {@code why} is null; else the reason printed and the test skipped, or failed under
+     * ROCKETCLUSTER_E2E=require (CI), so that a missing daemon or image never passes silently there.
+     */
+    static void skipOrFail(String why) {
         if (why == null) {
             return;
         }
@@ -89,18 +109,18 @@ final class Docker {
         Assumptions.abort(message);
     }
 
-    private static String whyNotReady() {
+    private static String whyNotReady(String... images) {
         Result info = docker(20, "info", "--format", "{{.ServerVersion}}");
         if (info.exitCode() != 0) {
             return "no Docker daemon reachable (" + firstLine(info.out()) + "); start one with .ci/docker-up.sh";
         }
-        if (ComposeCluster.composeCommand() == null) {
-            return "neither docker-compose nor the docker compose plugin is installed";
-        }
-        for (String image : IMAGES) {
+        for (String image : images) {
             if (docker(20, "image", "inspect", image + ":" + TAG).exitCode() != 0) {
+                // the images/<name> modules build rocketcluster-<name>
+                String modules = String.join(",", Arrays.stream(images)
+                        .map(i -> "images/" + i.substring(i.indexOf('-') + 1)).toList());
                 return "image " + image + ":" + TAG + " not found; build the images first: "
-                        + "mvn -B -Pimages -DskipTests package -pl images/namesrv,images/broker,images/client -am";
+                        + "mvn -B -Pimages -DskipTests package -pl " + modules + " -am";
             }
         }
         return null;

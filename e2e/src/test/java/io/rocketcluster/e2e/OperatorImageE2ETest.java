@@ -1,8 +1,6 @@
 package io.rocketcluster.e2e;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
@@ -10,7 +8,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -19,8 +16,6 @@ import io.rocketcluster.operator.crd.RocketClusterStatus;
 import io.rocketcluster.operator.mock.MockKubernetes;
 import io.rocketcluster.operator.model.Labels;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -39,11 +34,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import static io.rocketcluster.operator.mock.MockKubernetes.condition;
+import static io.rocketcluster.operator.mock.MockKubernetes.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -76,6 +71,8 @@ class OperatorImageE2ETest {
     private static final String LEASE = "rocketcluster-operator";
     private static final String NAMESPACE = "e2e-op";
     private static final String NAME = "demo";
+    private static final String MASTER = "demo-broker-0-master";
+    private static final String SLAVE = "demo-broker-0-slave-1";
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** The mock logs every request at INFO (java.util.logging); kept referenced so the level sticks. */
     private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
@@ -98,7 +95,7 @@ class OperatorImageE2ETest {
 
     @BeforeAll
     void up() throws Exception {
-        assumeReady();
+        Docker.assumeReady(IMAGE);
         MOCK_LOG.setLevel(Level.WARNING);
         long t0 = System.nanoTime();
         chartDeployment = renderChartDeployment();
@@ -156,8 +153,8 @@ class OperatorImageE2ETest {
 
     @Test
     @Order(1)
-    void runsAsTheChartSaysAndHoldsTheLease() throws Exception {
-        Map<String, String> env = containerEnv();
+    void runsAsTheChartSaysAndHoldsTheLease() {
+        Map<String, String> env = docker.env(operator);
         assertThat(env).containsEntry("OPERATOR_NAMESPACE", OPERATOR_NAMESPACE).containsEntry("WATCH_NAMESPACES", "")
                 .containsEntry("LEADER_ELECTION_LEASE", LEASE);
         assertThat(docker.inspect(operator, "{{.Config.User}}")).isEqualTo("1000:1000");
@@ -194,12 +191,12 @@ class OperatorImageE2ETest {
         cr.getSpec().getBroker().setSlavesPerGroup(1);
         String uid = client.resource(cr).create().getMetadata().getUid();
 
-        await("the cluster's objects").atMost(WAIT).until(() -> sts("demo-broker-0-master") != null
-                && sts("demo-broker-0-slave-1") != null && nameServer() != null
+        await("the cluster's objects").atMost(WAIT).until(() -> k8s.statefulSet(NAMESPACE, MASTER) != null
+                && k8s.statefulSet(NAMESPACE, SLAVE) != null && nameServer() != null
                 && client.configMaps().inNamespace(NAMESPACE).withName("demo-broker-config").get() != null);
         PodsOnDocker.log("the operator container applied the cluster's objects "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms after the RocketCluster was created");
-        List<HasMetadata> all = List.of(sts("demo-broker-0-master"), sts("demo-broker-0-slave-1"), nameServer(),
+        List<HasMetadata> all = List.of(k8s.statefulSet(NAMESPACE, MASTER), k8s.statefulSet(NAMESPACE, SLAVE), nameServer(),
                 client.configMaps().inNamespace(NAMESPACE).withName("demo-broker-config").get(),
                 client.services().inNamespace(NAMESPACE).withName("demo-namesrv").get(),
                 client.services().inNamespace(NAMESPACE).withName("demo-namesrv-headless").get(),
@@ -217,10 +214,10 @@ class OperatorImageE2ETest {
         }
         assertThat(client.configMaps().inNamespace(NAMESPACE).withName("demo-broker-config").get().getData())
                 .containsOnlyKeys("broker-0-master.conf", "broker-0-slave-1.conf");
-        assertThat(image(sts("demo-broker-0-master"))).endsWith("rocketcluster-broker:1.0.0");
+        assertThat(image(k8s.statefulSet(NAMESPACE, MASTER))).endsWith("rocketcluster-broker:1.0.0");
 
         await("status written").atMost(WAIT).untilAsserted(() -> {
-            RocketClusterStatus st = status();
+            RocketClusterStatus st = k8s.status(NAMESPACE, NAME);
             assertThat(st.getObservedGeneration()).isEqualTo(1L);
             assertThat(st.getNameServerAddress()).isEqualTo("demo-namesrv.e2e-op.svc.cluster.local:9876");
             assertThat(condition(st, "Ready").getStatus()).isEqualTo("False");
@@ -233,9 +230,9 @@ class OperatorImageE2ETest {
     @Test
     @Order(3)
     void reportsReadyOnceTheWorkloadsAre() {
-        markAllReady();
+        k8s.markAllReady(NAMESPACE);
         await("Ready True").atMost(WAIT).untilAsserted(() -> {
-            RocketClusterStatus st = status();
+            RocketClusterStatus st = k8s.status(NAMESPACE, NAME);
             assertThat(condition(st, "Ready").getStatus()).isEqualTo("True");
             assertThat(condition(st, "Progressing").getReason()).isEqualTo("Settled");
             assertThat(condition(st, "Degraded").getStatus()).isEqualTo("False");
@@ -246,23 +243,23 @@ class OperatorImageE2ETest {
     @Test
     @Order(4)
     void aNewVersionRollsTheSlaveFirstThenTheMaster() {
-        edit(c -> c.getSpec().setVersion("1.1.0"));
-        await("slave updated").atMost(WAIT).until(() -> image(sts("demo-broker-0-slave-1")).endsWith(":1.1.0"));
+        k8s.edit(NAMESPACE, NAME, c -> c.getSpec().setVersion("1.1.0"));
+        await("slave updated").atMost(WAIT).until(() -> image(k8s.statefulSet(NAMESPACE, SLAVE)).endsWith(":1.1.0"));
         await("RollingOut").atMost(WAIT).untilAsserted(() -> {
-            RocketClusterStatus st = status();
+            RocketClusterStatus st = k8s.status(NAMESPACE, NAME);
             assertThat(st.getObservedGeneration()).isEqualTo(2L);
             assertThat(condition(st, "Ready").getReason()).isEqualTo("RollingOut");
             assertThat(condition(st, "Progressing").getMessage()).contains("demo-broker-0-slave-1", "demo-broker-0-master");
         });
-        assertThat(image(sts("demo-broker-0-master"))).as("the master waits for the slave").endsWith(":1.0.0");
-        assertThat(events("RollingUpdate")).extracting(Event::getMessage)
+        assertThat(image(k8s.statefulSet(NAMESPACE, MASTER))).as("the master waits for the slave").endsWith(":1.0.0");
+        assertThat(k8s.events(NAMESPACE, "RollingUpdate")).extracting(Event::getMessage)
                 .anySatisfy(m -> assertThat(m).startsWith("updating demo-broker-0-slave-1"));
 
-        k8s.markReady(sts("demo-broker-0-slave-1"));
-        await("master updated").atMost(WAIT).until(() -> image(sts("demo-broker-0-master")).endsWith(":1.1.0"));
-        markAllReady();
+        k8s.markReady(k8s.statefulSet(NAMESPACE, SLAVE));
+        await("master updated").atMost(WAIT).until(() -> image(k8s.statefulSet(NAMESPACE, MASTER)).endsWith(":1.1.0"));
+        k8s.markAllReady(NAMESPACE);
         await("Ready True again").atMost(WAIT).untilAsserted(() -> {
-            RocketClusterStatus st = status();
+            RocketClusterStatus st = k8s.status(NAMESPACE, NAME);
             assertThat(condition(st, "Ready").getStatus()).isEqualTo("True");
             assertThat(condition(st, "Progressing").getReason()).isEqualTo("Settled");
         });
@@ -301,28 +298,6 @@ class OperatorImageE2ETest {
         return d;
     }
 
-    /** Daemon and the operator image, else skipped (or failed with ROCKETCLUSTER_E2E=require). */
-    private static void assumeReady() {
-        String why = null;
-        Docker.Result info = Docker.docker(20, "info", "--format", "{{.ServerVersion}}");
-        if (info.exitCode() != 0) {
-            why = "no Docker daemon reachable (" + Docker.firstLine(info.out()) + "); start one with .ci/docker-up.sh";
-        } else if (Docker.docker(20, "image", "inspect", IMAGE + ":" + Docker.TAG).exitCode() != 0) {
-            why = "image " + IMAGE + ":" + Docker.TAG + " not found; build it first: "
-                    + "mvn -B -Pimages -DskipTests package -pl images/operator -am";
-        }
-        if (why == null) {
-            return;
-        }
-        boolean required = "require".equalsIgnoreCase(System.getenv("ROCKETCLUSTER_E2E"));
-        String message = "e2e tests " + (required ? "cannot run" : "SKIPPED") + ": " + why;
-        System.out.println("[e2e] " + message);
-        if (required) {
-            Assertions.fail(message + " (ROCKETCLUSTER_E2E=require)");
-        }
-        Assumptions.abort(message);
-    }
-
     private String log() {
         return Docker.docker(60, "logs", operator.container()).out();
     }
@@ -336,59 +311,13 @@ class OperatorImageE2ETest {
         System.out.println("[e2e] ---- end of operator container log ----");
     }
 
-    private Map<String, String> containerEnv() throws Exception {
-        Map<String, String> env = new TreeMap<>();
-        for (String line : new ObjectMapper().readValue(docker.inspect(operator, "{{json .Config.Env}}"), String[].class)) {
-            int eq = line.indexOf('=');
-            env.put(line.substring(0, eq), line.substring(eq + 1));
-        }
-        return env;
-    }
-
     private String holder() {
         Lease l = client.leases().inNamespace(OPERATOR_NAMESPACE).withName(LEASE).get();
         return l == null || l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
     }
 
-    private StatefulSet sts(String name) {
-        return client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
-    }
-
     private Deployment nameServer() {
         return client.apps().deployments().inNamespace(NAMESPACE).withName("demo-namesrv").get();
-    }
-
-    private static String image(StatefulSet s) {
-        return s.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-    }
-
-    private void edit(Consumer<RocketCluster> change) {
-        client.resources(RocketCluster.class).inNamespace(NAMESPACE).withName(NAME).edit(c -> {
-            change.accept(c);
-            return c;
-        });
-    }
-
-    private RocketClusterStatus status() {
-        RocketCluster cr = client.resources(RocketCluster.class).inNamespace(NAMESPACE).withName(NAME).get();
-        assertThat(cr.getStatus()).as("status written").isNotNull();
-        return cr.getStatus();
-    }
-
-    private static Condition condition(RocketClusterStatus st, String type) {
-        Condition c = st.condition(type);
-        assertThat(c).as("condition " + type).isNotNull();
-        return c;
-    }
-
-    private void markAllReady() {
-        client.apps().statefulSets().inNamespace(NAMESPACE).list().getItems().forEach(k8s::markReady);
-        client.apps().deployments().inNamespace(NAMESPACE).list().getItems().forEach(k8s::markReady);
-    }
-
-    private List<Event> events(String reason) {
-        return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
-                .filter(e -> reason.equals(e.getReason())).toList();
     }
 
     /** The address with its literal as host name (the mock asks for one: no reverse DNS lookup then). */

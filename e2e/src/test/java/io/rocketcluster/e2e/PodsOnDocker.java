@@ -1,5 +1,6 @@
 package io.rocketcluster.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -497,6 +499,21 @@ final class PodsOnDocker implements AutoCloseable {
 
     String inspect(Pod pod, String format) {
         return Docker.firstLine(Docker.docker(60, "inspect", "-f", format, pod.container()).orFail("inspect").out());
+    }
+
+    /** The container's environment as Docker runs it (the image's ENV and the pod's env), by name. */
+    Map<String, String> env(Pod pod) {
+        String json = inspect(pod, "{{json .Config.Env}}");
+        Map<String, String> env = new TreeMap<>();
+        try {
+            for (String line : new ObjectMapper().readValue(json, String[].class)) {
+                int eq = line.indexOf('=');
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return env;
     }
 
     /** docker stop with the pod's grace period (--stop-timeout): SIGTERM, then SIGKILL after it, as on pod deletion. */

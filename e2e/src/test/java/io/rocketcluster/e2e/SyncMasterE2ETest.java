@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 class SyncMasterE2ETest {
     @Test
     void syncMasterNeedsItsSlave() throws Exception {
-        Docker.assumeReady();
+        Docker.assumeComposeReady();
         try (ComposeCluster cluster = new ComposeCluster(Map.of(), "docker-compose.sync-master.yml").up()) {
             assertThat(cluster.inspect("broker-a-master", "{{range .Config.Env}}{{.}} {{end}}"))
                     .contains("RC_BROKER_ROLE=SYNC_MASTER");
