@@ -214,6 +214,40 @@ class OperatorMockServerTest {
     }
 
     @Test
+    void aCancelledScaleInMakesTheGroupWritableAgain() {
+        create("cancel", "demo", c -> {
+            c.getSpec().getBroker().setGroups(2);
+            return c;
+        });
+        await().atMost(WAIT).until(() -> sts("cancel", "demo-broker-1-master") != null);
+        String broker1 = "demo-broker-1-master-0.demo-broker-1.cancel.svc.cluster.local:10911";
+        admin.backlog.put(broker1, 5L);
+        edit("cancel", "demo", c -> c.getSpec().getBroker().setGroups(1));
+        await().atMost(WAIT).until(() -> admin.readOnly.contains(broker1));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(status("cancel", "demo").getBrokerGroups())
+                .anySatisfy(g -> assertThat(g.getDrainingSince()).isNotNull()));
+
+        edit("cancel", "demo", c -> c.getSpec().getBroker().setGroups(2));
+        await().atMost(WAIT).until(() -> admin.madeWritable.contains(broker1));
+        assertThat(admin.readOnly).doesNotContain(broker1);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(status("cancel", "demo").getBrokerGroups())
+                .allSatisfy(g -> {
+                    assertThat(g.getDrainingSince()).isNull();
+                    assertThat(g.getPhase()).isNotEqualTo("Draining");
+                }));
+        assertThat(events("cancel", "ScaleInCancelled")).isNotEmpty();
+        assertThat(sts("cancel", "demo-broker-1-master")).isNotNull();
+    }
+
+    @Test
+    void aStatefulSetScaledByHandIsScaledBack() {
+        create("drift", "demo", c -> c);
+        await().atMost(WAIT).until(() -> sts("drift", "demo-broker-0-master") != null);
+        client.apps().statefulSets().inNamespace("drift").withName("demo-broker-0-master").scale(0);
+        await().atMost(WAIT).until(() -> sts("drift", "demo-broker-0-master").getSpec().getReplicas() == 1);
+    }
+
+    @Test
     void aGroupThatCannotBeAskedIsKept() {
         create("unreachable", "demo", c -> {
             c.getSpec().getBroker().setGroups(2);

@@ -24,7 +24,7 @@ public class ExternalAccessSpec {
     @Default("30876")
     private int nameServerNodePort = 30876;
 
-    @JsonPropertyDescription("First NodePort of the brokers: broker k (in group order, master then slaves) gets base+3k (fast/VIP port) and base+3k+2 (client port).")
+    @JsonPropertyDescription("First NodePort of the brokers: broker k = group*9 + brokerId gets base+3k (fast/VIP port) and base+3k+2 (client port); 27 ports per group.")
     @Min(30000)
     @Max(32767)
     @Default("30900")

@@ -23,7 +23,7 @@ public final class BrokerConf {
     /** Keys the operator sets itself; spec.broker.config may not set them. */
     public static final Set<String> RESERVED = Set.of("brokerClusterName", "brokerName", "brokerId", "brokerRole",
             "flushDiskType", "namesrvAddr", "brokerIP1", "brokerIP2", "listenPort", "haListenPort",
-            "haMasterAddress", "storePathRootDir", "storePathCommitLog", "brokerExternalAddr");
+            "haMasterAddress", "storePathRootDir", "storePathCommitLog", "brokerExternalAddr", "metricsPort");
 
     private BrokerConf() {
     }

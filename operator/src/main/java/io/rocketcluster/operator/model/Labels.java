@@ -16,8 +16,6 @@ public final class Labels {
     public static final String BROKER_ID = "rocketcluster.io/broker-id";
     /** Pod annotation: hash of the pod's broker.conf, so a config change rolls the pod. */
     public static final String CONFIG_HASH = "rocketcluster.io/config-hash";
-    /** StatefulSet pod label the controller sets (selects one pod for an external Service). */
-    public static final String POD_NAME = "statefulset.kubernetes.io/pod-name";
 
     private Labels() {
     }

@@ -3,6 +3,7 @@ package io.rocketcluster.operator.model;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -50,7 +51,7 @@ public final class NameServerModel {
                 .addNewPort().withName("metrics").withContainerPort(Names.NAMESRV_METRICS_PORT).endPort()
                 .addNewEnv().withName("JAVA_TOOL_OPTIONS").withValue(Heap.javaToolOptions(resources, 0.5, 0)).endEnv()
                 .withResources(resources)
-                .withReadinessProbe(PodParts.httpProbe("/health/ready", Names.NAMESRV_METRICS_PORT, 5, 3))
+                .withReadinessProbe(readiness())
                 .withLivenessProbe(PodParts.httpProbe("/health/live", Names.NAMESRV_METRICS_PORT, 10, 6))
                 .withStartupProbe(PodParts.httpProbe("/health/live", Names.NAMESRV_METRICS_PORT, 2, 60))
                 .addNewVolumeMount().withName("data").withMountPath("/var/lib/rocketcluster").endVolumeMount()
@@ -83,6 +84,19 @@ public final class NameServerModel {
         return d;
     }
 
+    /**
+     * Ready for clients only once every broker has had a registration round (30 s, plus the brokers'
+     * 10 s DNS cache) with this pod: before that its routes would be missing brokers.
+     */
+    static Probe readiness() {
+        Probe p = PodParts.httpProbe("/health/ready", Names.NAMESRV_METRICS_PORT, 5, 3);
+        p.setInitialDelaySeconds(BROKER_REGISTRATION_WINDOW_SECONDS);
+        return p;
+    }
+
+    /** Brokers register every 30 s and cache DNS for 10 s. */
+    static final int BROKER_REGISTRATION_WINDOW_SECONDS = 45;
+
     /** ClusterIP Service: the namesrvAddr clients use inside the cluster. */
     public static Service service(RocketCluster cr) {
         Names n = new Names(cr);
@@ -96,13 +110,16 @@ public final class NameServerModel {
                 .endSpec().build();
     }
 
-    /** Headless Service: resolves to every ready nameserver pod; the brokers register with each. */
+    /**
+     * Headless Service: resolves to every nameserver pod, ready or not, and the brokers register with
+     * each; so a new nameserver has learnt every broker before its readiness probe lets clients in.
+     */
     public static Service headlessService(RocketCluster cr) {
         Names n = new Names(cr);
         return new ServiceBuilder()
                 .withNewMetadata().withName(n.nameServerHeadless()).withNamespace(n.namespace())
                 .withLabels(Labels.of(n.cluster(), Labels.selector(n.cluster(), COMPONENT))).endMetadata()
-                .withNewSpec().withClusterIP("None")
+                .withNewSpec().withClusterIP("None").withPublishNotReadyAddresses(true)
                 .withSelector(Labels.selector(n.cluster(), COMPONENT))
                 .addNewPort().withName("remoting").withPort(Names.NAMESRV_PORT)
                 .withTargetPort(new IntOrString(Names.NAMESRV_PORT)).endPort()

@@ -76,7 +76,12 @@ final class PodParts {
         Quantity memory = limits.getOrDefault("memory", requests.getOrDefault("memory", new Quantity(defaultMemory)));
         limits.putIfAbsent("memory", memory);
         requests.putIfAbsent("memory", memory);
-        requests.putIfAbsent("cpu", new Quantity(defaultCpu));
+        Quantity cpu = new Quantity(defaultCpu);
+        Quantity cpuLimit = limits.get("cpu");
+        if (cpuLimit != null && Quantity.getAmountInBytes(cpuLimit).compareTo(Quantity.getAmountInBytes(cpu)) < 0) {
+            cpu = cpuLimit; // a request above the limit is refused by the API server
+        }
+        requests.putIfAbsent("cpu", cpu);
         return new ResourceRequirementsBuilder().withLimits(limits).withRequests(requests).build();
     }
 

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * the problems are written to its status.
  */
 public final class SpecValidation {
+    /** RFC 1035 label, what a Service name must be. */
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     /** A broker.conf property name (a setter of the broker's config beans): nothing Properties would split. */
     private static final Pattern CONFIG_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.]*");
 
@@ -23,6 +25,10 @@ public final class SpecValidation {
     public static List<String> problems(RocketCluster cr) {
         List<String> p = new ArrayList<>();
         String name = cr.getMetadata().getName();
+        if (!DNS_LABEL.matcher(name).matches()) {
+            p.add("metadata.name '" + name + "' must be a DNS label (lower-case letters, digits and '-', starting with"
+                    + " a letter, ending with a letter or digit): it names Services and StatefulSets");
+        }
         if (name.length() > Names.MAX_CLUSTER_NAME) {
             p.add("metadata.name '" + name + "' is longer than " + Names.MAX_CLUSTER_NAME
                     + " characters (the broker StatefulSet names derived from it must stay within Kubernetes' limits)");
@@ -64,8 +70,8 @@ public final class SpecValidation {
             }
             if (ExternalPorts.highest(cr) > 32767) {
                 p.add("spec.externalAccess.brokerNodePortBase " + ext.getBrokerNodePortBase()
-                        + " leaves no room for " + b.getGroups() * (1 + b.getSlavesPerGroup())
-                        + " brokers (3 ports each) below 32767");
+                        + " leaves no room below 32767 for the brokers' NodePorts (" + b.getGroups()
+                        + " groups, 27 ports each: up to " + ExternalPorts.highest(cr) + ")");
             }
             int nsPort = ext.getNameServerNodePort();
             if (nsPort >= ext.getBrokerNodePortBase() && nsPort <= ExternalPorts.highest(cr)) {

@@ -10,4 +10,7 @@ public interface BrokerAdmin {
 
     /** Stops new writes (brokerPermission=4, read-only) so the broker's consumers can drain it. */
     void makeReadOnly(String brokerAddr) throws Exception;
+
+    /** Undoes {@link #makeReadOnly} (brokerPermission=6, read and write) when a scale-in is cancelled. */
+    void makeWritable(String brokerAddr) throws Exception;
 }

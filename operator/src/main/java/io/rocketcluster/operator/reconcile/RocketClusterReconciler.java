@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -116,20 +117,25 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         }
         List<StatefulSet> order = new ArrayList<>();
         Map<String, String> notes = new LinkedHashMap<>();
+        Map<String, String> stillReadOnly = restoreWritable(cr, client, notes);
         for (ClusterModel.Group g : model.groups()) {
+            List<StatefulSet> group = new ArrayList<>();
             for (StatefulSet s : g.rolloutOrder()) {
                 desiredKeys.add(key(s));
+                StatefulSet want = prepare(cr, s);
                 StatefulSet current = statefulSets.get(s.getMetadata().getName());
                 if (current != null) {
-                    // volumeClaimTemplates are immutable: a new size goes to the claim itself
-                    s.getSpec().setVolumeClaimTemplates(current.getSpec().getVolumeClaimTemplates());
+                    // volumeClaimTemplates are immutable: keep the server's (after stamping, so its
+                    // defaults do not change the hash); a new size goes to the claim itself
+                    want.getSpec().setVolumeClaimTemplates(current.getSpec().getVolumeClaimTemplates());
                     String note = StoreVolumes.reconcile(client, cr, current);
                     if (note != null) {
                         notes.merge(g.brokerName(), note, (a, b) -> a + "; " + b);
                     }
                 }
-                order.add(prepare(cr, s));
+                group.add(want);
             }
+            order.addAll(Rollout.groupOrder(group, statefulSets));
         }
         Rollout rollout = Rollout.plan(order, statefulSets);
         for (StatefulSet s : rollout.apply()) {
@@ -140,15 +146,38 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
                         + (rollout.pending().isEmpty() ? "" : "; then " + String.join(", ", rollout.pending())));
             }
         }
-        prune(cr, client, existing, desiredKeys, draining.keySet());
+        prune(cr, client, existing, desiredKeys);
 
         StatusBuilder.Observed observed = new StatusBuilder.Observed(problems, model, statefulSets,
-                (Deployment) existing.get(key("Deployment", new Names(cr).nameServer())), rollout, draining, notes);
+                (Deployment) existing.get(key("Deployment", new Names(cr).nameServer())), rollout, draining, notes,
+                stillReadOnly);
         UpdateControl<RocketCluster> control = statusUpdate(cr, StatusBuilder.of(cr, observed));
-        if (!draining.isEmpty()) {
+        if (!draining.isEmpty() || !stillReadOnly.isEmpty()) {
             control.rescheduleAfter(drainRecheck);
         }
         return control;
+    }
+
+    /**
+     * A reconcile that failed (the API server refused a write, say): Degraded with the reason, the
+     * rest of the status kept; JOSDK retries with back-off.
+     */
+    @Override
+    public ErrorStatusUpdateControl<RocketCluster> updateErrorStatus(RocketCluster cr, Context<RocketCluster> ctx,
+                                                                     Exception e) {
+        RocketClusterStatus status = StatusBuilder.failed(cr, rootMessage(e));
+        if (StatusBuilder.same(status, cr.getStatus())) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        return ErrorStatusUpdateControl.patchStatus(statusOnly(cr, status));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
     /**
@@ -172,35 +201,10 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         for (var e : extra.entrySet()) {
             int g = e.getKey();
             String brokerName = Names.brokerName(g);
-            boolean hasMaster = existing.containsKey(key("StatefulSet", names.statefulSet(g, 0)));
-            if (hasMaster) {
-                String addr = names.brokerHost(g, 0) + ":" + Names.BROKER_PORT;
-                Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-                String since = Objects.requireNonNullElse(previousGroup(cr, brokerName)
-                        .map(RocketClusterStatus.BrokerGroupStatus::getDrainingSince).orElse(null), now.toString());
-                String held;
-                try {
-                    admin.makeReadOnly(addr);
-                    long backlog = admin.unconsumedMessages(addr);
-                    if (backlog > 0) {
-                        held = brokerName + " still holds " + backlog + " unconsumed messages: it is read-only"
-                                + " since " + since + " and is removed once its consumers have drained it";
-                    } else if (Instant.parse(since).plus(drainGrace).isAfter(now)) {
-                        held = brokerName + " is read-only since " + since + " and has no backlog; it is removed after "
-                                + drainGrace.toSeconds() + " s without one (producers may still hold its old route)";
-                    } else {
-                        held = null;
-                    }
-                } catch (Exception ex) {
-                    held = "cannot ask " + brokerName + " (" + addr + ") for its backlog, so it is kept: " + ex.getMessage();
-                }
+            if (existing.containsKey(key("StatefulSet", names.statefulSet(g, 0)))) {
+                StatusBuilder.Drain held = drain(cr, client, g);
                 if (held != null) {
-                    String before = previousGroup(cr, brokerName).map(RocketClusterStatus.BrokerGroupStatus::getMessage)
-                            .orElse(null);
-                    if (!held.equals(before)) {
-                        Events.warning(client, cr, "ScaleInBlocked", held);
-                    }
-                    draining.put(brokerName, new StatusBuilder.Drain(held, since));
+                    draining.put(brokerName, held);
                     continue;
                 }
             }
@@ -213,6 +217,78 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         return draining;
     }
 
+    /**
+     * Makes group {@code g}'s master read-only and decides whether the group may go: no backlog, and
+     * read-only for at least the grace period. The grace starts only once the broker took the change.
+     *
+     * @return why the group stays, or null when it may be removed
+     */
+    private StatusBuilder.Drain drain(RocketCluster cr, KubernetesClient client, int g) {
+        String brokerName = Names.brokerName(g);
+        String addr = new Names(cr).brokerHost(g, 0) + ":" + Names.BROKER_PORT;
+        Optional<RocketClusterStatus.BrokerGroupStatus> before = previousGroup(cr, brokerName);
+        String since = before.map(RocketClusterStatus.BrokerGroupStatus::getDrainingSince).orElse(null);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String held;
+        try {
+            admin.makeReadOnly(addr);
+            if (since == null) {
+                since = now.toString();
+            }
+            long backlog = admin.unconsumedMessages(addr);
+            if (backlog > 0) {
+                held = brokerName + " still holds " + backlog + " unconsumed messages: it is read-only"
+                        + " since " + since + " and is removed once its consumers have drained it";
+            } else if (Instant.parse(since).plus(drainGrace).isAfter(now)) {
+                held = brokerName + " is read-only since " + since + " and has no backlog; it is removed after "
+                        + drainGrace.toSeconds() + " s without one (producers may still hold its old route)";
+            } else {
+                return null;
+            }
+        } catch (Exception ex) {
+            held = "cannot ask " + brokerName + " (" + addr + ") for its backlog, so it is kept: " + ex.getMessage();
+        }
+        // one Event per kind of hold-up, not one per changed backlog count
+        String previous = before.map(RocketClusterStatus.BrokerGroupStatus::getMessage).orElse(null);
+        if (previous == null || !holdKind(previous).equals(holdKind(held))) {
+            Events.warning(client, cr, "ScaleInBlocked", held);
+        }
+        return new StatusBuilder.Drain(held, since);
+    }
+
+    private static String holdKind(String message) {
+        return message.startsWith("cannot ask") ? "unreachable" : message.contains(" still holds ") ? "backlog" : "grace";
+    }
+
+    /**
+     * Groups in the spec again after a scale-in had made them read-only: writable again
+     * (brokerPermission=6), since their broker.conf did not change and nothing would restart them.
+     *
+     * @return brokerName -> since when it is still read-only, for groups the broker could not be told yet
+     */
+    private Map<String, String> restoreWritable(RocketCluster cr, KubernetesClient client, Map<String, String> notes) {
+        Map<String, String> stillReadOnly = new LinkedHashMap<>();
+        if (cr.getStatus() == null) {
+            return stillReadOnly;
+        }
+        for (RocketClusterStatus.BrokerGroupStatus was : cr.getStatus().getBrokerGroups()) {
+            int g = groupIndex(was.getBrokerName());
+            if (was.getDrainingSince() == null || g < 0 || g >= cr.getSpec().getBroker().getGroups()) {
+                continue;
+            }
+            String addr = new Names(cr).brokerHost(g, 0) + ":" + Names.BROKER_PORT;
+            try {
+                admin.makeWritable(addr);
+                Events.normal(client, cr, "ScaleInCancelled", was.getBrokerName() + " is writable again");
+            } catch (Exception ex) {
+                stillReadOnly.put(was.getBrokerName(), was.getDrainingSince());
+                notes.merge(was.getBrokerName(), "still read-only from a cancelled scale-in: " + ex.getMessage(),
+                        (a, b) -> a + "; " + b);
+            }
+        }
+        return stillReadOnly;
+    }
+
     private static Optional<RocketClusterStatus.BrokerGroupStatus> previousGroup(RocketCluster cr, String brokerName) {
         if (cr.getStatus() == null) {
             return Optional.empty();
@@ -220,16 +296,14 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         return cr.getStatus().getBrokerGroups().stream().filter(g -> brokerName.equals(g.getBrokerName())).findFirst();
     }
 
-    /** Deletes what this cluster owns and no longer wants, except objects of draining groups. */
+    /** Deletes what this cluster owns and no longer wants; groups beyond the spec are scaleIn's business. */
     private static void prune(RocketCluster cr, KubernetesClient client, Map<String, HasMetadata> existing,
-                              Set<String> desired, Set<String> drainingGroups) {
+                              Set<String> desired) {
         for (var e : existing.entrySet()) {
             HasMetadata o = e.getValue();
-            if (desired.contains(e.getKey()) || drainingGroups.contains(label(o, Labels.BROKER_GROUP))) {
+            if (desired.contains(e.getKey())
+                    || groupIndex(label(o, Labels.BROKER_GROUP)) >= cr.getSpec().getBroker().getGroups()) {
                 continue;
-            }
-            if (groupIndex(label(o, Labels.BROKER_GROUP)) >= cr.getSpec().getBroker().getGroups()) {
-                continue; // removed groups are scaleIn's business
             }
             delete(client, o);
             if (o instanceof StatefulSet) {
@@ -265,12 +339,17 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         if (StatusBuilder.same(status, cr.getStatus())) {
             return UpdateControl.noUpdate();
         }
+        return UpdateControl.patchStatus(statusOnly(cr, status));
+    }
+
+    /** Name, namespace and status only: the shape of a server-side-applied status patch. */
+    private static RocketCluster statusOnly(RocketCluster cr, RocketClusterStatus status) {
         RocketCluster patch = new RocketCluster();
         patch.getMetadata().setName(cr.getMetadata().getName());
         patch.getMetadata().setNamespace(cr.getMetadata().getNamespace());
         patch.setSpec(null);
         patch.setStatus(status);
-        return UpdateControl.patchStatus(patch);
+        return patch;
     }
 
     /** Everything of the five owned kinds that the informers hold for this cluster, by kind/name. */

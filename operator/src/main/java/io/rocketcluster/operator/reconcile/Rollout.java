@@ -46,6 +46,25 @@ public record Rollout(List<StatefulSet> apply, String waitingFor, List<String> p
         return new Rollout(List.copyOf(apply), waitingFor, List.copyOf(pending));
     }
 
+    /**
+     * A group's rollout order: slaves first, then the master; but the master first while it is not
+     * ready, since a slave cannot become ready without its master (it replicates from it) and a fix for
+     * a broken master would otherwise never reach it.
+     *
+     * @param slavesThenMaster the group's stamped StatefulSets, master last
+     */
+    public static List<StatefulSet> groupOrder(List<StatefulSet> slavesThenMaster, Map<String, StatefulSet> existing) {
+        StatefulSet master = slavesThenMaster.get(slavesThenMaster.size() - 1);
+        StatefulSet current = existing.get(master.getMetadata().getName());
+        if (current == null || Workloads.ready(current)) {
+            return slavesThenMaster;
+        }
+        List<StatefulSet> out = new ArrayList<>();
+        out.add(master);
+        out.addAll(slavesThenMaster.subList(0, slavesThenMaster.size() - 1));
+        return out;
+    }
+
     public boolean inProgress() {
         return waitingFor != null;
     }

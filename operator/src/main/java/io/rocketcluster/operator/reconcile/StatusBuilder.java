@@ -29,7 +29,12 @@ public final class StatusBuilder {
     /** What the reconcile saw and did, as input to the status. */
     public record Observed(List<String> problems, ClusterModel model, Map<String, StatefulSet> statefulSets,
                            Deployment nameServer, Rollout rollout, Map<String, Drain> draining,
-                           Map<String, String> groupNotes) {
+                           Map<String, String> groupNotes, Map<String, String> stillReadOnly) {
+        public Observed(List<String> problems, ClusterModel model, Map<String, StatefulSet> statefulSets,
+                        Deployment nameServer, Rollout rollout, Map<String, Drain> draining,
+                        Map<String, String> groupNotes) {
+            this(problems, model, statefulSets, nameServer, rollout, draining, groupNotes, Map.of());
+        }
     }
 
     /** A group scale-in keeps: why, and since when it is read-only. */
@@ -49,6 +54,28 @@ public final class StatusBuilder {
             s.setReadyGroups(old.getReadyGroups());
         }
         return s;
+    }
+
+    /** The status after a failed reconcile: the last one, with Degraded set to the failure. */
+    public static RocketClusterStatus failed(RocketCluster cr, String message) {
+        RocketClusterStatus s = base(cr);
+        RocketClusterStatus old = cr.getStatus();
+        Condition ready = old == null ? null : old.condition(READY);
+        Condition progressing = old == null ? null : old.condition(PROGRESSING);
+        if (old != null) {
+            s.setObservedGeneration(old.getObservedGeneration());
+            s.setBrokerGroups(old.getBrokerGroups());
+            s.setReadyGroups(old.getReadyGroups());
+        }
+        s.setConditions(conditions(cr,
+                ready != null ? copy(ready) : cond(READY, false, "ReconcileFailed", message),
+                progressing != null ? copy(progressing) : cond(PROGRESSING, true, "ReconcileFailed", message),
+                cond(DEGRADED, true, "ReconcileFailed", message)));
+        return s;
+    }
+
+    private static Condition copy(Condition c) {
+        return cond(c.getType(), "True".equals(c.getStatus()), c.getReason(), c.getMessage());
     }
 
     public static RocketClusterStatus of(RocketCluster cr, Observed o) {
@@ -82,6 +109,7 @@ public final class StatusBuilder {
             gs.setReady(masterReady && readySlaves == slaves);
             gs.setPhase(gs.isReady() ? "Running" : rolling ? "RollingOut" : "Pending");
             gs.setMessage(o.groupNotes().get(g.brokerName()));
+            gs.setDrainingSince(o.stillReadOnly().get(g.brokerName()));
             if (gs.isReady()) {
                 ready++;
             }

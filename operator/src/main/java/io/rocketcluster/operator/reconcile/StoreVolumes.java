@@ -53,7 +53,8 @@ final class StoreVolumes {
             Events.normal(client, cr, "VolumeExpansion", "requested " + want + " for " + pvcName + " (was " + has + ")");
             return null;
         } catch (KubernetesClientException e) {
-            String why = "cannot grow " + pvcName + " to " + want + ": " + e.getStatus().getMessage();
+            String why = "cannot grow " + pvcName + " to " + want + ": "
+                    + (e.getStatus() != null ? e.getStatus().getMessage() : e.getMessage());
             Events.warning(client, cr, "VolumeExpansionFailed", why);
             return why;
         }

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class WireBrokerAdmin implements BrokerAdmin, AutoCloseable {
     private static final long TIMEOUT_MILLIS = 5000;
+    /** PERM_READ | PERM_WRITE, a broker's default. */
+    static final int READ_WRITE_PERMISSION = 6;
 
     private final NettyRemotingClient client = new NettyRemotingClient("operator-admin");
 
@@ -29,8 +31,17 @@ public final class WireBrokerAdmin implements BrokerAdmin, AutoCloseable {
 
     @Override
     public void makeReadOnly(String brokerAddr) throws Exception {
+        setPermission(brokerAddr, BrokerConf.READ_ONLY_PERMISSION);
+    }
+
+    @Override
+    public void makeWritable(String brokerAddr) throws Exception {
+        setPermission(brokerAddr, READ_WRITE_PERMISSION);
+    }
+
+    private void setPermission(String brokerAddr, int permission) throws Exception {
         RemotingCommand req = RemotingCommand.request(RequestCode.UPDATE_BROKER_CONFIG)
-                .body(("brokerPermission=" + BrokerConf.READ_ONLY_PERMISSION + "\n").getBytes(StandardCharsets.UTF_8));
+                .body(("brokerPermission=" + permission + "\n").getBytes(StandardCharsets.UTF_8));
         call(brokerAddr, req);
     }
 

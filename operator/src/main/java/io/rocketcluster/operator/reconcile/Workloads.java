@@ -55,7 +55,9 @@ public final class Workloads {
             return false;
         }
         int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        return nz(st.getReadyReplicas()) >= want && nz(st.getUpdatedReplicas()) >= want;
+        // status.replicas counts old pods too: equal to the updated and available ones = rollout done
+        return nz(st.getUpdatedReplicas()) >= want && nz(st.getAvailableReplicas()) >= want
+                && nz(st.getReadyReplicas()) >= want && nz(st.getReplicas()) == nz(st.getUpdatedReplicas());
     }
 
     /** Stamps {@code desired} with the hash of its own content (before the stamp). */
@@ -75,7 +77,18 @@ public final class Workloads {
     /** True when {@code existing} was applied from the same desired content as the stamped {@code desired}. */
     public static boolean upToDate(HasMetadata existing, HasMetadata stampedDesired) {
         String h = appliedHash(existing);
-        return h != null && h.equals(appliedHash(stampedDesired));
+        return h != null && h.equals(appliedHash(stampedDesired))
+                && Objects.equals(replicas(existing), replicas(stampedDesired)); // e.g. kubectl scale
+    }
+
+    private static Integer replicas(HasMetadata o) {
+        if (o instanceof StatefulSet s) {
+            return s.getSpec().getReplicas();
+        }
+        if (o instanceof Deployment d) {
+            return d.getSpec().getReplicas();
+        }
+        return null;
     }
 
     private static int nz(Integer i) {

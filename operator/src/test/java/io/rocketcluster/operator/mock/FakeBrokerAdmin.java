@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FakeBrokerAdmin implements BrokerAdmin {
     public final Map<String, Long> backlog = new ConcurrentHashMap<>();
     public final Set<String> readOnly = ConcurrentHashMap.newKeySet();
+    public final Set<String> madeWritable = ConcurrentHashMap.newKeySet();
 
     @Override
     public long unconsumedMessages(String brokerAddr) {
@@ -26,5 +27,14 @@ public final class FakeBrokerAdmin implements BrokerAdmin {
             throw new IllegalStateException("connect to " + brokerAddr + " failed");
         }
         readOnly.add(brokerAddr);
+    }
+
+    @Override
+    public void makeWritable(String brokerAddr) {
+        if (!backlog.containsKey(brokerAddr)) {
+            throw new IllegalStateException("connect to " + brokerAddr + " failed");
+        }
+        readOnly.remove(brokerAddr);
+        madeWritable.add(brokerAddr);
     }
 }

@@ -173,11 +173,15 @@ class BrokerConfTest {
         cr.getSpec().getExternalAccess().setType(ExternalAccessSpec.Type.NodePort);
         cr.getSpec().getExternalAccess().setAdvertisedHost("mq.example.com");
         ConfigMap cm = BrokerModel.configMap(cr, 2);
-        // broker k = group * 3 + id; client port = 30900 + 3k + 2
+        // broker k = group * 9 + id; client port = 30900 + 3k + 2
         assertThat(conf(cm, "broker-0-master.conf").getProperty("brokerExternalAddr")).isEqualTo("mq.example.com:30902");
         assertThat(conf(cm, "broker-0-slave-2.conf").getProperty("brokerExternalAddr")).isEqualTo("mq.example.com:30908");
-        assertThat(conf(cm, "broker-1-master.conf").getProperty("brokerExternalAddr")).isEqualTo("mq.example.com:30911");
-        assertThat(conf(cm, "broker-1-slave-1.conf").getProperty("brokerExternalAddr")).isEqualTo("mq.example.com:30914");
+        assertThat(conf(cm, "broker-1-master.conf").getProperty("brokerExternalAddr")).isEqualTo("mq.example.com:30929");
+        assertThat(conf(cm, "broker-1-slave-1.conf").getProperty("brokerExternalAddr")).isEqualTo("mq.example.com:30932");
+        // fewer slaves per group move no broker's ports (an existing NodePort Service would clash)
+        cr.getSpec().getBroker().setSlavesPerGroup(1);
+        assertThat(conf(BrokerModel.configMap(cr, 2), "broker-1-master.conf").getProperty("brokerExternalAddr"))
+                .isEqualTo("mq.example.com:30929");
         // the advertised addresses of in-cluster clients stay the DNS names
         assertThat(conf(cm, "broker-1-master.conf").getProperty("brokerIP1"))
                 .isEqualTo("demo-broker-1-master-0.demo-broker-1.mq.svc.cluster.local");

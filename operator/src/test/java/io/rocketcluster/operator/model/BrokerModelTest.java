@@ -155,7 +155,7 @@ class BrokerModelTest {
         cr.getSpec().getExternalAccess().setType(ExternalAccessSpec.Type.NodePort);
         cr.getSpec().getExternalAccess().setAdvertisedHost("mq.example.com");
         cr.getSpec().getExternalAccess().setBrokerNodePortBase(31000);
-        // broker k = group * (1 + slaves) + id: group 1's slave 1 is k = 3
+        // broker k = group * 9 + id: group 1's slave 1 is k = 10, fast 31000 + 30, client 31000 + 32
         Optional<Service> ext = BrokerModel.externalService(cr, 1, 1);
         assertThat(ext).isPresent();
         Service s = ext.get();
@@ -164,6 +164,6 @@ class BrokerModelTest {
         assertThat(s.getSpec().getSelector()).containsEntry("rocketcluster.io/broker-group", "broker-1")
                 .containsEntry("rocketcluster.io/broker-id", "1");
         assertThat(s.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort, ServicePort::getNodePort)
-                .containsExactly(tuple("remoting", 10911, 31011), tuple("fast", 10909, 31009));
+                .containsExactly(tuple("remoting", 10911, 31032), tuple("fast", 10909, 31030));
     }
 }

@@ -113,6 +113,17 @@ class PodPartsTest {
     }
 
     @Test
+    void theDefaultCpuRequestNeverExceedsAUserCpuLimit() {
+        RocketCluster cr = cluster();
+        cr.getSpec().getBroker().setResources(new ResourceRequirementsBuilder()
+                .addToLimits("cpu", new Quantity("200m")).addToLimits("memory", new Quantity("1Gi")).build());
+        assertThat(broker(cr).getResources().getRequests().get("cpu")).isEqualTo(new Quantity("200m"));
+        cr.getSpec().getBroker().setResources(new ResourceRequirementsBuilder()
+                .addToLimits("cpu", new Quantity("2")).build());
+        assertThat(broker(cr).getResources().getRequests().get("cpu")).isEqualTo(new Quantity("500m"));
+    }
+
+    @Test
     void heapHasAFloorAndNeedsSomeMemoryFigure() {
         assertThat(Heap.javaToolOptions(memoryLimit("64Mi"), 0.5, 0.25))
                 .isEqualTo("-Xms64m -Xmx64m -XX:MaxDirectMemorySize=64m");

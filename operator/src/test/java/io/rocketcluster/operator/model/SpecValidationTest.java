@@ -24,6 +24,15 @@ class SpecValidationTest {
     }
 
     @Test
+    void theNameMustBeADnsLabelSinceItNamesServices() {
+        for (String bad : new String[] {"my.rc", "1rc", "Rc", "rc-"}) {
+            RocketCluster cr = cluster();
+            cr.getMetadata().setName(bad);
+            assertThat(SpecValidation.problems(cr)).as(bad).anySatisfy(p -> assertThat(p).contains("must be a DNS label"));
+        }
+    }
+
+    @Test
     void syncMasterNeedsASlave() {
         RocketCluster cr = cluster();
         cr.getSpec().getBroker().setBrokerRole(BrokerSpec.BrokerRole.SYNC_MASTER);
@@ -76,13 +85,13 @@ class SpecValidationTest {
         cr.getSpec().getExternalAccess().setAdvertisedHost("mq.example.com");
         cr.getSpec().getBroker().setGroups(4);
         cr.getSpec().getBroker().setSlavesPerGroup(1);
-        // 8 brokers: the highest port is base + 3*7 + 2 = base + 23
-        cr.getSpec().getExternalAccess().setBrokerNodePortBase(32767 - 23);
+        // the last broker is group 3's slave 1, k = 3*9 + 1 = 28: the highest port is base + 3*28 + 2 = base + 86
+        cr.getSpec().getExternalAccess().setBrokerNodePortBase(32767 - 86);
         assertThat(ExternalPorts.highest(cr)).isEqualTo(32767);
         assertThat(SpecValidation.problems(cr)).isEmpty();
-        cr.getSpec().getExternalAccess().setBrokerNodePortBase(32767 - 22);
-        assertThat(SpecValidation.problems(cr)).containsExactly("spec.externalAccess.brokerNodePortBase 32745"
-                + " leaves no room for 8 brokers (3 ports each) below 32767");
+        cr.getSpec().getExternalAccess().setBrokerNodePortBase(32767 - 85);
+        assertThat(SpecValidation.problems(cr)).containsExactly("spec.externalAccess.brokerNodePortBase 32682"
+                + " leaves no room below 32767 for the brokers' NodePorts (4 groups, 27 ports each: up to 32768)");
     }
 
     @Test

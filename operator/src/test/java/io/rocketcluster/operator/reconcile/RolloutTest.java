@@ -178,6 +178,26 @@ class RolloutTest {
     }
 
     @Test
+    void aFixForABrokenMasterReachesItBeforeItsSlaves() {
+        RocketCluster before = cr(1, 1);
+        RocketCluster fixed = cr(1, 1);
+        fixed.getSpec().getBroker().setImage("rocketcluster-broker:fixed");
+        Map<String, StatefulSet> existing = settled(before);
+        // the master crash-loops; its slave cannot be ready without it (it replicates from it)
+        existing.put(M0, withStatus(stamped(before, M0), 1, false));
+        existing.put(S1, withStatus(stamped(before, S1), 1, false));
+
+        List<StatefulSet> order = Rollout.groupOrder(desired(fixed), existing);
+        assertThat(names(order)).containsExactly(M0, S1);
+        Rollout r = Rollout.plan(order, existing);
+        assertThat(names(r.apply())).containsExactly(M0);
+        assertThat(r.pending()).containsExactly(S1);
+
+        // a healthy master keeps the usual order: slaves first
+        assertThat(names(Rollout.groupOrder(desired(fixed), settled(before)))).containsExactly(S1, M0);
+    }
+
+    @Test
     void aNotReadyUpToDateStatefulSetBlocksLaterUpdates() {
         RocketCluster before = cr(2, 1);
         RocketCluster after = cr(2, 1);

@@ -329,4 +329,16 @@ class StatusBuilderTest {
         assertThat(StatusBuilder.same(null, null)).isTrue();
         assertThat(StatusBuilder.same(a, null)).isFalse();
     }
+
+    @Test
+    void aFailedReconcileIsDegradedWithTheReasonAndKeepsTheRest() {
+        RocketCluster cr = cr(1);
+        cr.setStatus(StatusBuilder.of(cr, observe(cr, settled(cr), nameServer(cr, true), Map.of())));
+        RocketClusterStatus s = StatusBuilder.failed(cr, "services \"demo-namesrv-external\" is invalid: port is already allocated");
+        assertCondition(s, "Ready", "True", "Ready");
+        assertCondition(s, "Degraded", "True", "ReconcileFailed");
+        assertThat(cond(s, "Degraded").getMessage()).contains("port is already allocated");
+        assertThat(s.getReadyGroups()).isEqualTo("1/1");
+        assertThat(cond(s, "Ready").getLastTransitionTime()).isEqualTo(cond(cr.getStatus(), "Ready").getLastTransitionTime());
+    }
 }

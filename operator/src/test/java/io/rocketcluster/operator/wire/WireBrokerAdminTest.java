@@ -194,6 +194,13 @@ class WireBrokerAdminTest {
         assertThat(brokerConfig().getProperty("brokerPermission")).isEqualTo("4");
         // a read-only broker still answers the backlog question (no group consumes these two topics)
         assertThat(admin.unconsumedMessages(broker.addr())).isEqualTo(backlogBefore);
+
+        // a cancelled scale-in: writable again, and the nameserver routes offer it for writes
+        admin.makeWritable(broker.addr());
+        assertThat(brokerConfig().getProperty("brokerPermission")).isEqualTo("6");
+        await("route of " + topic + " with perm 6 again").atMost(AWAIT).untilAsserted(() ->
+                assertThat(routePerms(topic)).containsExactly(Perm.READ | Perm.WRITE));
+        assertThat(send(orderTopic, 0, "writable again").code()).isEqualTo(ResponseCode.SUCCESS);
     }
 
     @Test
