@@ -74,19 +74,30 @@ final class RetentionService {
         return lastRatio;
     }
 
-    /** Whether writes must be refused: full disk and nothing left to clean. Cheap: on the put path. */
+    /**
+     * Whether writes must be refused: the disk is over diskMaxUsedSpaceRatio (the cleaning pass then
+     * deletes what may go). Cheap enough for the put path: the disk is measured at most once a second.
+     * Measured here too, not only by the cleaning pass: a pass delayed on a busy machine must not let
+     * writes run on until the disk is really full (a write into a mapped file on a full disk kills the
+     * process).
+     */
     boolean isDiskFull() {
-        if (diskFull && usedRatio() <= limit()) {
+        double ratio = usedRatio();
+        if (!diskFull && ratio > limit()) {
+            diskFull = true;
+            LOG.error(diskFullReason());
+        } else if (diskFull && ratio <= limit()) {
             diskFull = false;
             LOG.info("disk usage {}% is below diskMaxUsedSpaceRatio {}% again: writes accepted",
-                    Math.round(lastRatio * 100), config.getDiskMaxUsedSpaceRatio());
+                    Math.round(ratio * 100), config.getDiskMaxUsedSpaceRatio());
         }
         return diskFull;
     }
 
     String diskFullReason() {
         return String.format("disk full: the commitlog disk is %d%% used, above diskMaxUsedSpaceRatio %d%%, "
-                + "and no expired file is left to delete", Math.round(lastRatio * 100), config.getDiskMaxUsedSpaceRatio());
+                + "writes resume once expired files are deleted or space is freed", Math.round(lastRatio * 100),
+                config.getDiskMaxUsedSpaceRatio());
     }
 
     /** One pass: delete what may go, then decide whether the disk is full. */

@@ -149,4 +149,17 @@ class RetentionTest {
         GetResult second = reopened.get("T", 0, first.nextBeginOffset(), 32, MessageFilter.ALL);
         assertThat(first.messageCount() + second.messageCount()).isEqualTo(11);
     }
+
+    /** The put path measures the disk itself: a delayed cleaning pass must not let writes fill it up. */
+    @Test
+    void writesAreRefusedOnceTheDiskIsOverTheRatioEvenBeforeACleaningPass() throws Exception {
+        AtomicLong usedPercent = new AtomicLong(50);
+        MessageStore s = store("04", p -> usedPercent.get() / 100.0);
+        fill(s, 5);
+        usedPercent.set(95); // no runRetention() here
+        await().atMost(Duration.ofSeconds(5)).until(() -> s.put(msg(50), true).join().status() == PutStatus.DISK_FULL);
+        long end = s.commitLogMaxOffset();
+        assertThat(s.put(msg(51), true).join().status()).isEqualTo(PutStatus.DISK_FULL);
+        assertThat(s.commitLogMaxOffset()).isEqualTo(end);
+    }
 }
