@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
 final class RetentionService {
     private static final Logger LOG = LogManager.getLogger(RetentionService.class);
     private static final int MAX_FILES_PER_PASS = 10;
-    private static final long DISK_CHECK_INTERVAL_MILLIS = 1000;
+    /** How stale a disk measurement may be on the put path: bounds how far writes overshoot the ratio. */
+    private static final long DISK_CHECK_INTERVAL_MILLIS = 100;
 
     private final MessageStoreConfig config;
     private final CommitLog commitLog;
@@ -64,7 +65,7 @@ final class RetentionService {
         return config.getDiskMaxUsedSpaceRatio() / 100.0;
     }
 
-    /** Used ratio of the commitlog's disk, measured at most once a second. */
+    /** Used ratio of the commitlog's disk, measured at most every {@value #DISK_CHECK_INTERVAL_MILLIS} ms. */
     double usedRatio() {
         long now = System.nanoTime() / 1_000_000;
         if (now - lastDiskCheck >= DISK_CHECK_INTERVAL_MILLIS) {
@@ -76,7 +77,7 @@ final class RetentionService {
 
     /**
      * Whether writes must be refused: the disk is over diskMaxUsedSpaceRatio (the cleaning pass then
-     * deletes what may go). Cheap enough for the put path: the disk is measured at most once a second.
+     * deletes what may go). Cheap enough for the put path: one statvfs call at most every 100 ms.
      * Measured here too, not only by the cleaning pass: a pass delayed on a busy machine must not let
      * writes run on until the disk is really full (a write into a mapped file on a full disk kills the
      * process).
