@@ -62,7 +62,7 @@ public final class OperatorMain {
             // without this the metrics server would keep the JVM alive, live but never ready
             LOG.error("cannot start: the Kubernetes API server {} is unreachable or refuses us ({}); the client"
                     + " configures itself from the in-cluster service account, else KUBECONFIG or ~/.kube/config",
-                    operator.getKubernetesClient().getMasterUrl(), rootCause(e));
+                    operator.getKubernetesClient().getMasterUrl(), RocketClusterReconciler.rootMessage(e));
             System.exit(1);
         }
         LOG.info("RocketCluster operator started; namespaces: {}; leader election: {}",
@@ -79,14 +79,6 @@ public final class OperatorMain {
         }
         return operator.getRuntimeInfo().allEventSourcesAreHealthy() ? null
                 : "event sources unhealthy: " + operator.getRuntimeInfo().unhealthyEventSources().keySet();
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.toString();
     }
 
     static Set<String> namespaces(String value) {

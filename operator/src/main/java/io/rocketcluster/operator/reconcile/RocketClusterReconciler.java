@@ -148,7 +148,7 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         }
         prune(cr, client, existing, desiredKeys);
 
-        StatusBuilder.Observed observed = new StatusBuilder.Observed(problems, model, statefulSets,
+        StatusBuilder.Observed observed = new StatusBuilder.Observed(model, statefulSets,
                 (Deployment) existing.get(key("Deployment", new Names(cr).nameServer())), rollout, draining, notes,
                 stillReadOnly);
         UpdateControl<RocketCluster> control = statusUpdate(cr, StatusBuilder.of(cr, observed));
@@ -172,7 +172,8 @@ public class RocketClusterReconciler implements Reconciler<RocketCluster> {
         return ErrorStatusUpdateControl.patchStatus(statusOnly(cr, status));
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The innermost cause's message (what the API server or the broker said). */
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

@@ -27,14 +27,9 @@ public final class StatusBuilder {
     }
 
     /** What the reconcile saw and did, as input to the status. */
-    public record Observed(List<String> problems, ClusterModel model, Map<String, StatefulSet> statefulSets,
-                           Deployment nameServer, Rollout rollout, Map<String, Drain> draining,
-                           Map<String, String> groupNotes, Map<String, String> stillReadOnly) {
-        public Observed(List<String> problems, ClusterModel model, Map<String, StatefulSet> statefulSets,
-                        Deployment nameServer, Rollout rollout, Map<String, Drain> draining,
-                        Map<String, String> groupNotes) {
-            this(problems, model, statefulSets, nameServer, rollout, draining, groupNotes, Map.of());
-        }
+    public record Observed(ClusterModel model, Map<String, StatefulSet> statefulSets, Deployment nameServer,
+                           Rollout rollout, Map<String, Drain> draining, Map<String, String> groupNotes,
+                           Map<String, String> stillReadOnly) {
     }
 
     /** A group scale-in keeps: why, and since when it is read-only. */

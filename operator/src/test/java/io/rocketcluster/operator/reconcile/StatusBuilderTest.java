@@ -72,8 +72,8 @@ class StatusBuilderTest {
                 .map(Workloads::stamp).toList();
         Map<String, StatusBuilder.Drain> drains = new java.util.LinkedHashMap<>();
         draining.forEach((group, why) -> drains.put(group, new StatusBuilder.Drain(why, "2026-01-01T00:00:00Z")));
-        return new StatusBuilder.Observed(List.of(), model, existing, ns, Rollout.plan(order, existing), drains,
-                groupNotes);
+        return new StatusBuilder.Observed(model, existing, ns, Rollout.plan(order, existing), drains,
+                groupNotes, Map.of());
     }
 
     private static Condition cond(RocketClusterStatus s, String type) {
