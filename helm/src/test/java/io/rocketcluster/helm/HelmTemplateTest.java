@@ -2,12 +2,7 @@ package io.rocketcluster.helm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -23,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.rocketcluster.operator.crd.RocketCluster;
+import io.rocketcluster.operator.crd.CrdSupport;
 import io.rocketcluster.operator.model.SpecValidation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -231,20 +226,24 @@ class HelmTemplateTest {
         JsonNode cr = onlyRocketCluster(r);
         assertThat(cr.get("spec")).isEqualTo(expected);
 
-        assertThat(specSchema().validate(cr.get("spec"))).as("CRD schema errors (strict)").isEmpty();
+        assertThat(CrdSupport.validate(cr.toString(), true)).as("CRD schema errors (strict)").isEmpty();
         RocketCluster typed = SERIALIZATION.unmarshal(SERIALIZATION.asJson(cr), RocketCluster.class);
         assertThat(SpecValidation.problems(typed)).as("operator's cross-field checks").isEmpty();
     }
 
     @Test
-    void schemaCheckCatchesMistakes() throws IOException {
-        JsonNode bad = YAML.readTree("""
-                broker:
-                  groups: 0
-                  storage: {size: 10GB}
-                  bogus: 1
-                """);
-        assertThat(specSchema().validate(bad)).extracting(Error::toString).anySatisfy(
+    void schemaCheckCatchesMistakes() {
+        String bad = """
+                apiVersion: rocketcluster.io/v1alpha1
+                kind: RocketCluster
+                metadata: {name: bad}
+                spec:
+                  broker:
+                    groups: 0
+                    storage: {size: 10GB}
+                    bogus: 1
+                """;
+        assertThat(CrdSupport.validate(bad, true)).anySatisfy(
                 m -> assertThat(m).contains("/broker/groups")).anySatisfy(
                 m -> assertThat(m).contains("/broker/storage/size")).anySatisfy(
                 m -> assertThat(m).contains("bogus"));
@@ -261,33 +260,5 @@ class HelmTemplateTest {
         List<HasMetadata> crs = r.ofKind("RocketCluster");
         assertThat(crs).as("RocketClusters in\n%s", r.yaml()).hasSize(1);
         return SERIALIZATION.unmarshal(SERIALIZATION.asJson(crs.get(0)), JsonNode.class);
-    }
-
-    /**
-     * The CRD's schema of .spec, made strict like {@code kubectl --validate=strict}: an object schema with
-     * properties and no additionalProperties allows no other fields.
-     */
-    private static Schema specSchema() throws IOException {
-        JsonNode crd = YAML.readTree(ChartSupport.CHART_CRD.toFile());
-        JsonNode spec = crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec").deepCopy();
-        assertThat(spec.isMissingNode()).isFalse();
-        strict(spec);
-        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(spec);
-    }
-
-    private static void strict(JsonNode node) {
-        if (!(node instanceof ObjectNode o)) {
-            return;
-        }
-        if (o.has("properties") && !o.has("additionalProperties") && !o.has("x-kubernetes-preserve-unknown-fields")) {
-            o.put("additionalProperties", false);
-        }
-        for (Iterator<JsonNode> it = o.path("properties").elements(); it.hasNext(); ) {
-            strict(it.next());
-        }
-        strict(o.get("items"));
-        strict(o.get("additionalProperties"));
-        // Kubernetes extensions mean nothing to a JSON-schema validator (it would warn about each)
-        o.remove(o.properties().stream().map(Map.Entry::getKey).filter(k -> k.startsWith("x-kubernetes-")).toList());
     }
 }

@@ -20,8 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The generated CRD, the committed copy under crds/, and schema validation of CRs against it. */
-final class CrdSupport {
+/**
+ * The generated CRD, the committed copy under crds/, and schema validation of CRs against it (also used
+ * by the Helm chart's tests, through the operator's test-jar).
+ */
+public final class CrdSupport {
     static final String CRD_FILE = "rocketclusters.rocketcluster.io-v1.yml";
     /** Where crd-generator writes the CRD (process-classes); target/classes is on the test classpath. */
     static final String GENERATED_RESOURCE = "/META-INF/fabric8/" + CRD_FILE;
@@ -117,7 +120,7 @@ final class CrdSupport {
     }
 
     /** Schema errors of a CR in YAML, as "instance location: message" strings. */
-    static List<String> validate(String yaml, boolean strict) {
+    public static List<String> validate(String yaml, boolean strict) {
         List<Error> errors = schema(strict).validate(yaml, InputFormat.YAML);
         return errors.stream().map(Error::toString).toList();
     }
