@@ -431,6 +431,10 @@ public final class BrokerController {
         if (!storeRecovered) {
             return "store recovering";
         }
+        String storeProblem = store.health().notReadyReason();
+        if (storeProblem != null) {
+            return storeProblem;
+        }
         if (registeredNameServers == 0) {
             return registrar.configuredNameServers().isEmpty() ? "no nameserver configured (namesrvAddr)"
                     : "not registered with any nameserver";

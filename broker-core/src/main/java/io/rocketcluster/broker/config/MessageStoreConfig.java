@@ -65,7 +65,14 @@ public class MessageStoreConfig {
     private boolean useReentrantLockWhenPutMessage = true;
 
     private int cleanResourceInterval = 10000;
+    /** accepted for RocketMQ's files; RocketCluster unmaps a deleted file only once its readers are done */
     private int destroyMapedFileIntervalForcibly = 120000;
+    /**
+     * RocketCluster's own: start even though recovery found corruption below the flushed offset, after
+     * saving the bytes from there on to {@code <store>/corrupt/} and truncating (README "Salvaging a
+     * corrupted store"). Off: such a store does not start.
+     */
+    private boolean truncateCorruptCommitLog = false;
 
     private boolean cleanFileForciblyEnable = true;
 
@@ -145,6 +152,8 @@ public class MessageStoreConfig {
     public void setUseReentrantLockWhenPutMessage(boolean v) { this.useReentrantLockWhenPutMessage = v; }
     public int getDestroyMapedFileIntervalForcibly() { return destroyMapedFileIntervalForcibly; }
     public void setDestroyMapedFileIntervalForcibly(int v) { this.destroyMapedFileIntervalForcibly = v; }
+    public boolean isTruncateCorruptCommitLog() { return truncateCorruptCommitLog; }
+    public void setTruncateCorruptCommitLog(boolean v) { this.truncateCorruptCommitLog = v; }
     public int getCleanResourceInterval() { return cleanResourceInterval; }
     public void setCleanResourceInterval(int v) { this.cleanResourceInterval = v; }
     public boolean isCleanFileForciblyEnable() { return cleanFileForciblyEnable; }

@@ -84,7 +84,7 @@ public final class HaClient implements AutoCloseable {
     }
 
     public void start() {
-        group.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+        group.scheduleWithFixedDelay(this::supervisedTick, 0, 1, TimeUnit.SECONDS);
     }
 
     public boolean isConnected() {
@@ -94,6 +94,22 @@ public final class HaClient implements AutoCloseable {
 
     public String masterHaAddress() {
         return masterHaAddress;
+    }
+
+    /**
+     * One housekeeping round. A periodic task that throws is cancelled for good, so an exception is
+     * logged and the next round goes on; an Error ends the loop and is reported to the store's health
+     * (readiness and metrics show it).
+     */
+    private void supervisedTick() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.error("HA client round failed; retrying in a second", e);
+        } catch (Error e) {
+            store.health().threadDied("ha-client", e);
+            throw e;
+        }
     }
 
     private void tick() {
@@ -193,25 +209,8 @@ public final class HaClient implements AutoCloseable {
 
     private void diverged(ChannelHandlerContext ctx, long masterEnd, long slaveEnd) {
         try {
-            Path dir = Path.of(config.getStorePathRootDir(), "ha-divergent");
-            Files.createDirectories(dir);
-            Path file = dir.resolve(masterEnd + "-" + slaveEnd + ".bin");
-            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                long pos = masterEnd;
-                while (pos < slaveEnd) {
-                    java.nio.ByteBuffer slice = store.commitLogSlice(pos, (int) Math.min(1 << 20, slaveEnd - pos));
-                    if (slice == null) {
-                        break;
-                    }
-                    int n = slice.remaining();
-                    while (slice.hasRemaining()) {
-                        out.write(slice);
-                    }
-                    pos += n;
-                }
-                out.force(true);
-            }
+            Path file = store.saveCommitLogRange(masterEnd, slaveEnd,
+                    Path.of(config.getStorePathRootDir(), "ha-divergent"));
             long dropped = store.truncateCommitLog(masterEnd);
             LOG.error("the master's commitlog ends at {} but this slave's at {}: the master lost that tail. "
                     + "Saved the {} bytes to {} and truncated this slave to the master's end", masterEnd, slaveEnd,

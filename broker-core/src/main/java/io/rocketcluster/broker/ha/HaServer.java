@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.rocketcluster.broker.config.MessageStoreConfig;
 import io.rocketcluster.broker.store.MessageStore;
+import io.rocketcluster.broker.store.SelectedRegion;
 import io.rocketcluster.remoting.netty.NettyTransport;
 import io.rocketcluster.remoting.netty.RemotingEndpoint;
 import org.apache.logging.log4j.LogManager;
@@ -179,15 +180,17 @@ public final class HaServer implements AutoCloseable {
             if (writing || nextTransferOffset < 0 || !channel.isActive()) {
                 return;
             }
-            ByteBuffer data = store.commitLogSlice(nextTransferOffset, config.getHaTransferBatchSize());
-            if (data == null || !data.hasRemaining()) {
+            SelectedRegion data = store.selectCommitLog(nextTransferOffset, config.getHaTransferBatchSize());
+            if (data == null) {
                 return;
             }
-            int size = data.remaining();
+            int size = data.size();
             long offset = nextTransferOffset;
             writing = true;
-            channel.writeAndFlush(Unpooled.wrappedBuffer(header(offset, size), Unpooled.wrappedBuffer(data)))
+            // the mapped bytes go to the socket without a copy; the region is held until Netty wrote them
+            channel.writeAndFlush(Unpooled.wrappedBuffer(header(offset, size), Unpooled.wrappedBuffer(data.buffer())))
                     .addListener(f -> {
+                        data.release();
                         writing = false;
                         if (f.isSuccess()) {
                             nextTransferOffset = offset + size;

@@ -98,6 +98,21 @@ public final class BrokerMetrics {
                         cb.call(ha.isConnected() ? 1 : 0);
                     }
                 }).register(registry);
+        GaugeWithCallback.builder().name("rocketcluster_store_writable")
+                .help("1 while the store takes writes, 0 after an I/O failure (until restart)")
+                .callback(cb -> cb.call(s.store().health().writeRefusal() == null ? 1 : 0)).register(registry);
+        GaugeWithCallback.builder().name("rocketcluster_store_io_failures")
+                .help("Failed forces or writes since start")
+                .callback(cb -> cb.call(s.store().health().ioFailures())).register(registry);
+        GaugeWithCallback.builder().name("rocketcluster_store_dispatch_halted_offset")
+                .help("Commitlog offset where dispatch halted on bytes that are not a record, -1 while it runs")
+                .callback(cb -> cb.call(s.store().health().dispatchHaltedAt())).register(registry);
+        GaugeWithCallback.builder().name("rocketcluster_store_corrupt_records")
+                .help("Unparseable records the dispatcher met since start")
+                .callback(cb -> cb.call(s.store().health().corruptRecords())).register(registry);
+        GaugeWithCallback.builder().name("rocketcluster_store_threads_dead")
+                .help("Supervised store threads (dispatch, flush, HA) that died since start")
+                .callback(cb -> cb.call(s.store().health().deadThreads().size())).register(registry);
         GaugeWithCallback.builder().name("rocketcluster_broker_info")
                 .help("This broker's identity").labelNames("cluster", "broker", "broker_id", "role")
                 .callback(cb -> cb.call(1, s.cluster(), s.broker(), Long.toString(s.brokerId()), s.role()))

@@ -9,6 +9,7 @@ import io.rocketcluster.broker.filter.SqlCompiler;
 import io.rocketcluster.broker.filter.SqlMessageFilter;
 import io.rocketcluster.broker.longpolling.PullRequestHoldService;
 import io.rocketcluster.broker.store.GetResult;
+import io.rocketcluster.broker.store.GetStatus;
 import io.rocketcluster.broker.store.MessageFilter;
 import io.rocketcluster.remoting.data.Perm;
 import io.rocketcluster.remoting.data.SubscriptionData;
@@ -125,6 +126,12 @@ public final class PullMessageProcessor implements RequestProcessor {
             }
         }
         GetResult r = broker.store().get(topicName, queueId, offset, maxMsgNums, filter);
+        byte[] body;
+        try {
+            body = r.status() == GetStatus.FOUND ? concat(r) : null;
+        } finally {
+            r.release();
+        }
         boolean slave = broker.storeConfig().getBrokerRole() == BrokerRole.SLAVE;
 
         response.put("nextBeginOffset", r.nextBeginOffset());
@@ -151,7 +158,7 @@ public final class PullMessageProcessor implements RequestProcessor {
         }
         response.code(code);
         if (code == ResponseCode.SUCCESS) {
-            response.body(concat(r));
+            response.body(body);
             broker.stats().recordGet(group, topicName, r.messageCount());
             broker.metrics().messagesOut(topicName, group, r.messageCount(), r.totalBytes());
         } else if (code == ResponseCode.PULL_NOT_FOUND && allowSuspend && (sysFlag & FLAG_SUSPEND) != 0) {

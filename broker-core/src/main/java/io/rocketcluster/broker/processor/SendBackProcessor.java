@@ -22,7 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * CONSUMER_SEND_MSG_BACK (protocol.md §8.8): a message the consumer could not process goes to the
  * group's retry topic {@code %RETRY%<group>} with delay level 3 + reconsumeTimes (or the level the
  * consumer asked for), and after {@code maxReconsumeTimes} attempts to the dead-letter topic
- * {@code %DLQ%<group>}.
+ * {@code %DLQ%<group>}. The consumer gets SUCCESS only once the retry or dead-letter copy is as
+ * durable as the broker's flush and replication mode make a send; otherwise SYSTEM_ERROR (it then
+ * retries, so the message is never lost between the two topics).
  */
 public final class SendBackProcessor implements RequestProcessor {
     private final BrokerController broker;
@@ -84,7 +86,7 @@ public final class SendBackProcessor implements RequestProcessor {
         m.properties = MessageProperties.format(props);
         m.reconsumeTimes = reconsumeTimes + 1;
         m.storeHost = broker.storeHost();
-        return broker.store().put(m, false).thenApply(r -> switch (r.status()) {
+        return broker.store().put(m, true).thenApply(r -> switch (r.status()) {
             case PUT_OK -> RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
             default -> RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, r.status().name());
         });

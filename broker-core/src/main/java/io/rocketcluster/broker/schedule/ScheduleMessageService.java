@@ -32,6 +32,12 @@ public final class ScheduleMessageService implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(ScheduleMessageService.class);
     private static final long FIRST_DELAY_MILLIS = 1000;
     private static final long IDLE_DELAY_MILLIS = 100;
+    /**
+     * After a redelivery that was not acknowledged as durable (flush or slave timeout, no slave, disk
+     * full) the level waits this long before it tries again from the same offset: the delay offset
+     * never moves past a message that is not safely in its real topic, and a retry writes a copy.
+     */
+    private static final long RETRY_AFTER_FAILURE_MILLIS = 10_000;
 
     /** delayOffset.json's shape. */
     public static class DelayOffsets {
@@ -116,7 +122,7 @@ public final class ScheduleMessageService implements AutoCloseable {
             StoredMessage m = store.messageAt(e.commitLogOffset());
             if (m != null && !redeliver(m)) {
                 offsets.put(level, offset);
-                return IDLE_DELAY_MILLIS;
+                return RETRY_AFTER_FAILURE_MILLIS;
             }
             offset++;
             offsets.put(level, offset);
@@ -137,7 +143,7 @@ public final class ScheduleMessageService implements AutoCloseable {
         m.topic = realTopic;
         m.queueId = Integer.parseInt(realQid);
         m.properties = MessageProperties.format(props);
-        PutResult r = store.put(m, false).join();
+        PutResult r = store.put(m, true).join(); // as durable as a send before the offset moves on
         if (r.status() != PutStatus.PUT_OK) {
             LOG.warn("re-storing scheduled message for {} failed: {}", realTopic, r.status());
             return false;

@@ -1,8 +1,5 @@
 package io.rocketcluster.broker.store;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
-
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -21,16 +18,14 @@ import java.util.function.LongSupplier;
  * timestamps; reads of published bytes need no lock.
  */
 public final class CommitLog {
-    private static final Logger LOG = LogManager.getLogger(CommitLog.class);
-
     private final MappedFileQueue files;
     private final LongSupplier clock;
     private final ReentrantLock putLock = new ReentrantLock();
     /** Next queue offset per {@code topic-queueId}; guarded by putLock. */
     private final Map<String, Long> queueOffsets = new HashMap<>();
 
-    public CommitLog(Path dir, int fileSize, LongSupplier clock) {
-        this.files = new MappedFileQueue(dir, fileSize);
+    public CommitLog(Path dir, int fileSize, LongSupplier clock, DiskSync diskSync) {
+        this.files = new MappedFileQueue(dir, fileSize, diskSync);
         this.clock = clock;
     }
 
@@ -38,8 +33,9 @@ public final class CommitLog {
         return files;
     }
 
-    public void load() {
-        files.load();
+    /** Maps the files; {@code onDisk} false after a crash (see {@link MappedFileQueue#load}). */
+    public void load(boolean onDisk) {
+        files.load(onDisk);
     }
 
     public long minOffset() {
@@ -140,8 +136,11 @@ public final class CommitLog {
         }
     }
 
-    /** Published bytes from {@code offset} within the file holding it, at most {@code maxBytes}; null if none. */
-    public ByteBuffer sliceFrom(long offset, int maxBytes) {
+    /**
+     * Published bytes from {@code offset} within the file holding it, at most {@code maxBytes}, held
+     * until the caller releases them (the HA stream releases once Netty wrote them); null if none.
+     */
+    public SelectedRegion selectFrom(long offset, int maxBytes) {
         MappedFile f = files.find(offset);
         if (f == null) {
             return null;
@@ -151,15 +150,15 @@ public final class CommitLog {
         if (available <= 0) {
             return null;
         }
-        return f.slice(pos, Math.min(available, maxBytes));
+        return f.select(pos, Math.min(available, maxBytes));
     }
 
-    /** Deletes the oldest file (retention); readers of it stay safe until {@code reclaim} unmaps it. */
-    void deleteFirstFile(java.util.function.Consumer<MappedFile> reclaim) {
+    /** Deletes the oldest file (retention); it is unmapped once its readers are done. */
+    void deleteFirstFile() {
         putLock.lock();
         try {
             if (files.files().size() > 1) {
-                files.deleteFirst(reclaim);
+                files.deleteFirst();
             }
         } finally {
             putLock.unlock();
@@ -199,7 +198,23 @@ public final class CommitLog {
         return tx == 0 || tx == MessageRecord.SYSFLAG_TRANSACTION_COMMIT;
     }
 
-    /** Bytes {@code [offset, offset+size)}, or null if not (or no longer) in the log. */
+    /**
+     * Bytes {@code [offset, offset+size)} held for the caller (who releases them), or null if not (or
+     * no longer) in the log.
+     */
+    public SelectedRegion select(long offset, int size) {
+        MappedFile f = files.find(offset);
+        if (f == null) {
+            return null;
+        }
+        int pos = (int) (offset - f.fileFromOffset());
+        if (pos + size > f.wrotePosition()) {
+            return null;
+        }
+        return f.select(pos, size);
+    }
+
+    /** A heap copy of {@code [offset, offset+size)}, or null if not (or no longer) in the log. */
     public ByteBuffer read(long offset, int size) {
         MappedFile f = files.find(offset);
         if (f == null) {
@@ -209,41 +224,70 @@ public final class CommitLog {
         if (pos + size > f.wrotePosition()) {
             return null;
         }
-        return f.slice(pos, size);
+        return f.copy(pos, size);
     }
 
-    /** The whole record starting at {@code offset}, or null. */
+    /** A heap copy of the whole record starting at {@code offset}, or null. */
     public ByteBuffer readRecord(long offset) {
-        MappedFile f = files.find(offset);
-        if (f == null) {
+        ByteBuffer head = read(offset, MessageRecord.BLANK_MARKER_SIZE);
+        if (head == null || head.getInt(MessageRecord.MAGIC) != MessageRecord.MAGIC_MESSAGE) {
             return null;
         }
-        int pos = (int) (offset - f.fileFromOffset());
-        if (pos + MessageRecord.BLANK_MARKER_SIZE > f.wrotePosition()) {
-            return null;
-        }
-        ByteBuffer head = f.slice(pos, MessageRecord.BLANK_MARKER_SIZE);
-        if (head.getInt(MessageRecord.MAGIC) != MessageRecord.MAGIC_MESSAGE) {
-            return null;
-        }
-        return read(offset, head.getInt(0));
+        int size = head.getInt(0);
+        return size < MessageRecord.BLANK_MARKER_SIZE ? null : read(offset, size);
     }
 
-    /**
-     * Reads the record at {@code offset} for dispatch. Returns BLANK at an end-of-file marker,
-     * INVALID when nothing valid is published there (yet).
-     */
-    StoredRecord parseAt(long offset, boolean checkCrc) {
+    /** What the log holds at {@code offset} (dispatch and recovery); see {@link LogEntry}. */
+    LogEntry entryAt(long offset, boolean checkCrc) {
         MappedFile f = files.find(offset);
         if (f == null) {
-            return StoredRecord.INVALID;
+            return LogEntry.END;
         }
-        int pos = (int) (offset - f.fileFromOffset());
+        if (!f.hold()) {
+            return LogEntry.END;
+        }
+        try {
+            return entryAt(f, (int) (offset - f.fileFromOffset()), offset, checkCrc);
+        } finally {
+            f.release();
+        }
+    }
+
+    private static LogEntry entryAt(MappedFile f, int pos, long offset, boolean checkCrc) {
+        int fileSize = f.fileSize();
         int limit = f.wrotePosition();
-        if (pos >= limit) {
-            return StoredRecord.INVALID;
+        if (fileSize - pos < MessageRecord.BLANK_MARKER_SIZE) {
+            return LogEntry.FILE_END;
         }
-        return StoredRecord.parse(f.slice(0, f.fileSize()), pos, limit, checkCrc);
+        if (limit - pos < MessageRecord.BLANK_MARKER_SIZE) {
+            return limit <= pos ? LogEntry.END : LogEntry.INCOMPLETE;
+        }
+        ByteBuffer file = f.ownerSlice(0, fileSize);
+        int size = file.getInt(pos);
+        int magic = file.getInt(pos + MessageRecord.MAGIC);
+        if (magic == MessageRecord.MAGIC_BLANK) {
+            return LogEntry.FILE_END;
+        }
+        if (magic == 0 && size == 0) {
+            return LogEntry.END;
+        }
+        if (magic != MessageRecord.MAGIC_MESSAGE) {
+            return LogEntry.corrupt(String.format("bad magic code 0x%08X", magic));
+        }
+        if (size < MessageRecord.MIN_RECORD_SIZE || size > fileSize - pos) {
+            return LogEntry.corrupt("impossible record size " + size);
+        }
+        if (size > limit - pos) {
+            return LogEntry.INCOMPLETE;
+        }
+        StoredRecord r = StoredRecord.parse(file, pos, limit, checkCrc);
+        if (!r.isMessage()) {
+            return LogEntry.corrupt("record fields do not add up to its size" + (checkCrc ? " or its body CRC is wrong" : ""));
+        }
+        if (r.physicalOffset() != offset) {
+            return LogEntry.corrupt("record says it is stored at " + r.physicalOffset());
+        }
+        return LogEntry.of(r);
     }
 
     /** Offset of the file after the one holding {@code offset}. */
@@ -251,13 +295,17 @@ public final class CommitLog {
         return offset - (offset % files.fileSize()) + files.fileSize();
     }
 
+    /** Where recovery found the end of the valid log, and what stopped the scan there. */
+    record ScanEnd(long offset, int records, LogEntry stop) {
+    }
+
     /**
      * Finds the end of valid data scanning from the start of the file holding {@code scanFrom}
-     * (or the first file), then truncates everything after it. Returns the valid end offset.
+     * (or the first file). Does not change anything.
      */
-    public long recover(long scanFrom, boolean checkCrc) {
+    ScanEnd scan(long scanFrom, boolean checkCrc) {
         if (files.isEmpty()) {
-            return 0;
+            return new ScanEnd(0, 0, LogEntry.END);
         }
         long from = Math.max(files.minOffset(), scanFrom - (scanFrom % files.fileSize()));
         if (files.find(from) == null) {
@@ -266,31 +314,40 @@ public final class CommitLog {
         long offset = from;
         int records = 0;
         while (true) {
-            StoredRecord r = parseAt(offset, checkCrc);
-            if (r == StoredRecord.BLANK) {
+            LogEntry e = entryAt(offset, checkCrc);
+            if (e.is(LogEntry.Kind.FILE_END)) {
                 long next = nextFileOffset(offset);
                 if (files.find(next) == null) {
-                    break;
+                    return new ScanEnd(offset, records, LogEntry.END);
                 }
                 offset = next;
-            } else if (r.isMessage() && r.physicalOffset() == offset) {
-                offset += r.size();
+            } else if (e.is(LogEntry.Kind.RECORD)) {
+                offset += e.record().size();
                 records++;
             } else {
-                break;
+                return new ScanEnd(offset, records, e);
             }
         }
-        long before = files.maxOffset();
-        files.truncate(offset);
+    }
+
+    /** The file holding {@code offset} and the position in it, for messages. */
+    String describe(long offset) {
         MappedFile f = files.find(offset);
-        if (f == null && !files.isEmpty() && files.last().fileFromOffset() + files.fileSize() == offset) {
+        return f == null ? "no file" : f.path() + " at position " + (offset - f.fileFromOffset());
+    }
+
+    /**
+     * Cuts the log at {@code validEnd} after recovery (a torn tail): later bytes are zeroed and later
+     * files deleted. Returns how many bytes were dropped.
+     */
+    long truncateTail(long validEnd) {
+        long before = files.maxOffset();
+        files.truncate(validEnd);
+        MappedFile f = files.find(validEnd);
+        if (f == null && !files.isEmpty() && files.last().fileFromOffset() + files.fileSize() == validEnd) {
             files.last().markFull();
         }
-        if (before != offset) {
-            LOG.info("commitlog recovered: scanned {} records from {}, valid end {}, dropped {} bytes after it",
-                    records, from, offset, before - offset);
-        }
-        return offset;
+        return before - validEnd;
     }
 
     /** Rebuilds the next queue offsets from the consume queues after recovery. */
@@ -320,5 +377,9 @@ public final class CommitLog {
 
     public void close() {
         files.close();
+    }
+
+    void abandon() {
+        files.abandon();
     }
 }

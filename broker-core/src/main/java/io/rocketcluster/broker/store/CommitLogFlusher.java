@@ -2,8 +2,6 @@ package io.rocketcluster.broker.store;
 
 import io.rocketcluster.broker.config.FlushDiskType;
 import io.rocketcluster.broker.config.MessageStoreConfig;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,25 +15,31 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code flushCommitLogLeastPages} pages are dirty (all pages every
  * {@code flushCommitLogThoroughInterval}). SYNC_FLUSH: group commit — waiting appends are collected,
  * one force covers them all, and each waiter completes once the flushed offset passes its end.
+ *
+ * <p>A failed force is final: the failure goes to {@link StoreHealth} (the store then refuses
+ * writes), every waiter completes with false at once, and the flusher forces nothing more, since
+ * after a failed msync the kernel may report later ones as successful without the data being on
+ * disk. The flushed offset stays where the last successful force left it.
  */
 final class CommitLogFlusher implements Runnable {
-    private static final Logger LOG = LogManager.getLogger(CommitLogFlusher.class);
-
     private record Waiter(long offset, CompletableFuture<Boolean> done) {
     }
 
     private final CommitLog commitLog;
     private final MessageStoreConfig config;
+    private final StoreHealth health;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition hasWaiters = lock.newCondition();
     private List<Waiter> waiters = new ArrayList<>();
     private volatile long flushedOffset;
     private volatile boolean stopped;
+    private volatile boolean failed;
     private long lastThoroughFlush = System.currentTimeMillis();
 
-    CommitLogFlusher(CommitLog commitLog, MessageStoreConfig config) {
+    CommitLogFlusher(CommitLog commitLog, MessageStoreConfig config, StoreHealth health) {
         this.commitLog = commitLog;
         this.config = config;
+        this.health = health;
     }
 
     long flushedOffset() {
@@ -54,6 +58,9 @@ final class CommitLogFlusher implements Runnable {
         CompletableFuture<Boolean> f = new CompletableFuture<>();
         lock.lock();
         try {
+            if (failed || stopped) {
+                return CompletableFuture.completedFuture(false);
+            }
             waiters.add(new Waiter(offset, f));
             hasWaiters.signal();
         } finally {
@@ -75,9 +82,33 @@ final class CommitLogFlusher implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                LOG.error("commitlog flush failed", e);
             }
+        }
+    }
+
+    /** Forces the commitlog; false (and the store failed) when the force did not succeed. */
+    private boolean force(int leastPages) {
+        if (failed) {
+            return false;
+        }
+        try {
+            flushedOffset = commitLog.flush(leastPages);
+            return true;
+        } catch (RuntimeException e) {
+            failed = true;
+            health.ioFailed("commitlog force", e);
+            failWaiters();
+            return false;
+        }
+    }
+
+    private void failWaiters() {
+        lock.lock();
+        try {
+            waiters.forEach(w -> w.done.complete(w.offset <= flushedOffset));
+            waiters.clear();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -93,7 +124,10 @@ final class CommitLogFlusher implements Runnable {
         } finally {
             lock.unlock();
         }
-        flushedOffset = commitLog.flush(0);
+        if (!force(0)) {
+            batch.forEach(w -> w.done.complete(w.offset <= flushedOffset));
+            return;
+        }
         for (Waiter w : batch) {
             if (w.offset <= flushedOffset) {
                 w.done.complete(true);
@@ -116,19 +150,25 @@ final class CommitLogFlusher implements Runnable {
             least = 0;
             lastThoroughFlush = now;
         }
-        flushedOffset = commitLog.flush(least);
+        force(least);
     }
 
     /** Stops the thread and flushes everything. */
     void stop() {
         stopped = true;
-        flushedOffset = commitLog.flush(0);
-        lock.lock();
-        try {
-            waiters.forEach(w -> w.done.complete(w.offset <= flushedOffset));
-            waiters.clear();
-        } finally {
-            lock.unlock();
-        }
+        force(0);
+        failWaiters();
+    }
+
+    /** Stops without forcing (a simulated crash); waiters complete with what was flushed. */
+    void abandon() {
+        stopped = true;
+        failed = true;
+        failWaiters();
+    }
+
+    /** Whether a force failed (nothing is forced any more). */
+    boolean failed() {
+        return failed;
     }
 }

@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * 8       4     message size
  * 12      8     tagsCode (TAGS.hashCode(), 0 without a tag)
  * </pre>
- * One writer (the dispatcher); readers read published entries without locks.
+ * One writer (the dispatcher); readers copy published entries without locks, holding the file while
+ * they copy (see {@link MappedFile}), so a queue deleted meanwhile is never read after unmapping.
  */
 public final class ConsumeQueue {
     public static final int ENTRY_SIZE = 20;
@@ -24,10 +25,10 @@ public final class ConsumeQueue {
     private final MappedFileQueue files;
     private volatile long minLogicOffset;
 
-    public ConsumeQueue(String topic, int queueId, Path dir, int fileSize) {
+    public ConsumeQueue(String topic, int queueId, Path dir, int fileSize, DiskSync diskSync) {
         this.topic = topic;
         this.queueId = queueId;
-        this.files = new MappedFileQueue(dir, fileSize - fileSize % ENTRY_SIZE);
+        this.files = new MappedFileQueue(dir, fileSize - fileSize % ENTRY_SIZE, diskSync);
     }
 
     public String topic() {
@@ -43,22 +44,26 @@ public final class ConsumeQueue {
     }
 
     /** Maps existing files and finds the last entry written (the first all-zero slot ends the queue). */
-    void load() {
-        files.load();
+    void load(boolean onDisk) {
+        files.load(onDisk);
         MappedFile last = files.last();
         if (last == null) {
             return;
         }
         int fileSize = files.fileSize();
-        ByteBuffer buf = last.slice(0, fileSize);
+        ByteBuffer buf = last.ownerSlice(0, fileSize);
         int pos = 0;
         while (pos + ENTRY_SIZE <= fileSize && buf.getInt(pos + 8) != 0) {
             pos += ENTRY_SIZE;
         }
-        last.setPositions(pos);
+        if (onDisk) {
+            last.setPositions(pos);
+        } else {
+            last.setPositionsUnforced(pos);
+        }
         MappedFile first = files.first();
         minLogicOffset = first.fileFromOffset();
-        ByteBuffer firstBuf = first.slice(0, Math.min(first.wrotePosition(), fileSize));
+        ByteBuffer firstBuf = first.ownerSlice(0, Math.min(first.wrotePosition(), fileSize));
         for (int p = 0; p + ENTRY_SIZE <= firstBuf.limit(); p += ENTRY_SIZE) {
             if (firstBuf.getInt(p + 8) != FILLER_SIZE) {
                 minLogicOffset = first.fileFromOffset() + p;
@@ -106,8 +111,8 @@ public final class ConsumeQueue {
     }
 
     /**
-     * Published entries from {@code queueOffset} on, at most {@code maxEntries}, within one file;
-     * null when none.
+     * A copy of the published entries from {@code queueOffset} on, at most {@code maxEntries}, within
+     * one file; null when none.
      */
     ByteBuffer entries(long queueOffset, int maxEntries) {
         long at = queueOffset * ENTRY_SIZE;
@@ -121,7 +126,7 @@ public final class ConsumeQueue {
             return null;
         }
         int n = Math.min(available / ENTRY_SIZE, maxEntries);
-        return n <= 0 ? null : f.slice(pos, n * ENTRY_SIZE);
+        return n <= 0 ? null : f.copy(pos, n * ENTRY_SIZE);
     }
 
     /** Offset where the file after the one holding {@code queueOffset} starts, in entries. */
@@ -165,21 +170,27 @@ public final class ConsumeQueue {
      * Retention: deletes whole files whose entries all point below {@code commitLogMin} (never the
      * last file) and moves the min offset to the first entry at or above it.
      */
-    void deleteBefore(long commitLogMin, java.util.function.Consumer<MappedFile> reclaim) {
+    void deleteBefore(long commitLogMin) {
         while (files.files().size() > 1) {
             MappedFile first = files.first();
-            ByteBuffer last = first.slice(first.fileSize() - ENTRY_SIZE, ENTRY_SIZE);
+            ByteBuffer last = first.copy(first.fileSize() - ENTRY_SIZE, ENTRY_SIZE);
+            if (last == null) {
+                return; // the queue is being deleted
+            }
             if (last.getLong(0) + last.getInt(8) > commitLogMin && last.getInt(8) != FILLER_SIZE) {
                 break;
             }
-            files.deleteFirst(reclaim);
+            files.deleteFirst();
         }
         MappedFile first = files.first();
         if (first == null) {
             return;
         }
         long min = Math.max(minLogicOffset, first.fileFromOffset());
-        ByteBuffer buf = first.slice(0, first.wrotePosition());
+        ByteBuffer buf = first.copy(0, first.wrotePosition());
+        if (buf == null) {
+            return;
+        }
         for (int p = (int) (min - first.fileFromOffset()); p + ENTRY_SIZE <= buf.limit(); p += ENTRY_SIZE) {
             int size = buf.getInt(p + 8);
             if (size != FILLER_SIZE && buf.getLong(p) >= commitLogMin) {
@@ -196,9 +207,7 @@ public final class ConsumeQueue {
 
     void close(boolean delete) {
         if (delete) {
-            for (MappedFile f : files.files()) {
-                f.close(true);
-            }
+            files.destroyAll();
         } else {
             files.close();
         }

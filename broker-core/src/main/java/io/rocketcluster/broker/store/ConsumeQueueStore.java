@@ -16,14 +16,16 @@ import java.util.stream.Stream;
 public final class ConsumeQueueStore {
     private final Path root;
     private final int fileSize;
+    private final DiskSync diskSync;
     private final ConcurrentMap<String, ConcurrentMap<Integer, ConsumeQueue>> queues = new ConcurrentHashMap<>();
 
-    public ConsumeQueueStore(Path root, int fileSize) {
+    public ConsumeQueueStore(Path root, int fileSize, DiskSync diskSync) {
         this.root = root;
         this.fileSize = fileSize;
+        this.diskSync = diskSync;
     }
 
-    void load() {
+    void load(boolean onDisk) {
         if (!Files.isDirectory(root)) {
             return;
         }
@@ -33,7 +35,7 @@ public final class ConsumeQueueStore {
                     for (Path qDir : ids.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                         ConsumeQueue cq = get(topicDir.getFileName().toString(),
                                 Integer.parseInt(qDir.getFileName().toString()));
-                        cq.load();
+                        cq.load(onDisk);
                     }
                 }
             }
@@ -46,7 +48,7 @@ public final class ConsumeQueueStore {
     public ConsumeQueue get(String topic, int queueId) {
         return queues.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
                 .computeIfAbsent(queueId, id -> new ConsumeQueue(topic, id,
-                        root.resolve(topic).resolve(String.valueOf(id)), fileSize));
+                        root.resolve(topic).resolve(String.valueOf(id)), fileSize, diskSync));
     }
 
     /** The queue if it exists, else null. */
@@ -72,8 +74,8 @@ public final class ConsumeQueueStore {
         all().forEach(cq -> cq.truncateAfter(commitLogEnd));
     }
 
-    void deleteBefore(long commitLogMin, java.util.function.Consumer<MappedFile> reclaim) {
-        all().forEach(cq -> cq.deleteBefore(commitLogMin, reclaim));
+    void deleteBefore(long commitLogMin) {
+        all().forEach(cq -> cq.deleteBefore(commitLogMin));
     }
 
     void flush(int leastPages) {
@@ -104,6 +106,10 @@ public final class ConsumeQueueStore {
 
     List<String> topics() {
         return List.copyOf(queues.keySet());
+    }
+
+    void abandon() {
+        all().forEach(cq -> cq.files().abandon());
     }
 
     void close() {

@@ -13,6 +13,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #dispatchedOffset()} and writes its consume-queue entry. The commitlog is the only source of
  * truth, so a slave's replicated commitlog is dispatched exactly like a master's own appends.
  * One thread; {@link #wakeup()} after an append avoids waiting for the next poll.
+ *
+ * <p>It never skips: bytes below the end of the log that are not a record halt dispatch at that
+ * offset and are reported to {@link StoreHealth} (logged once, counted, readiness 503). A record
+ * whose bytes are not all there yet (a slave between two replication frames) is waited for.
  */
 final class Dispatcher implements Runnable {
     private static final Logger LOG = LogManager.getLogger(Dispatcher.class);
@@ -28,11 +32,13 @@ final class Dispatcher implements Runnable {
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
     private final DelayLevels delayLevels;
+    private final StoreHealth health;
 
-    Dispatcher(CommitLog commitLog, ConsumeQueueStore queues, DelayLevels delayLevels) {
+    Dispatcher(CommitLog commitLog, ConsumeQueueStore queues, DelayLevels delayLevels, StoreHealth health) {
         this.commitLog = commitLog;
         this.queues = queues;
         this.delayLevels = delayLevels;
+        this.health = health;
     }
 
     void addListener(ArrivalListener l) {
@@ -85,20 +91,33 @@ final class Dispatcher implements Runnable {
         if (offset >= commitLog.maxOffset()) {
             return false;
         }
-        StoredRecord r = commitLog.parseAt(offset, false);
-        if (r == StoredRecord.BLANK) {
-            dispatchedOffset = commitLog.nextFileOffset(offset);
+        if (offset < commitLog.minOffset()) {
+            LOG.warn("dispatch offset {} is below the commitlog min offset (retention); going on from {}", offset,
+                    commitLog.minOffset());
+            dispatchedOffset = commitLog.minOffset();
             return true;
         }
-        if (!r.isMessage() || r.physicalOffset() != offset) {
-            if (commitLog.files().find(offset) == null && offset < commitLog.minOffset()) {
-                LOG.warn("dispatch offset {} is below the commitlog min offset; skipping to {}", offset,
-                        commitLog.minOffset());
-                dispatchedOffset = commitLog.minOffset();
+        LogEntry e = commitLog.entryAt(offset, false);
+        switch (e.kind()) {
+            case FILE_END -> {
+                dispatchedOffset = commitLog.nextFileOffset(offset);
                 return true;
             }
-            return false;
+            case INCOMPLETE -> {
+                return false;
+            }
+            case END -> {
+                health.dispatchHalted(offset, "zero bytes below the end of the log (" + commitLog.describe(offset) + ")");
+                return false;
+            }
+            case CORRUPT -> {
+                health.dispatchHalted(offset, e.problem() + " (" + commitLog.describe(offset) + ")");
+                return false;
+            }
+            default -> {
+            }
         }
+        StoredRecord r = e.record();
         if (r.isConsumable()) {
             long tags = DelayLevels.SCHEDULE_TOPIC.equals(r.topic())
                     ? r.storeTimestamp() + delayLevels.delayMillis(r.queueId() + 1) : r.tagsCode();
@@ -127,10 +146,11 @@ final class Dispatcher implements Runnable {
         while (!stopped) {
             try {
                 if (!dispatchOne(true)) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(health.dispatchHaltedAt() >= 0 ? 100 : 1));
                 }
             } catch (RuntimeException e) {
-                LOG.error("dispatch at offset {} failed", dispatchedOffset, e);
+                // a record the queues cannot take (say an illegal topic from an old log): halt there, loudly
+                health.dispatchHalted(dispatchedOffset, "dispatching the record failed: " + e);
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
             }
         }

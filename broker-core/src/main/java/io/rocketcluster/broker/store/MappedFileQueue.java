@@ -17,15 +17,20 @@ import java.util.stream.Stream;
 public final class MappedFileQueue {
     private final Path dir;
     private final int fileSize;
+    private final DiskSync diskSync;
     private final List<MappedFile> files = new CopyOnWriteArrayList<>();
 
-    public MappedFileQueue(Path dir, int fileSize) {
+    public MappedFileQueue(Path dir, int fileSize, DiskSync diskSync) {
         this.dir = dir;
         this.fileSize = fileSize;
+        this.diskSync = diskSync;
     }
 
-    /** Maps the existing files, each assumed full; recovery then fixes the last positions. */
-    public void load() {
+    /**
+     * Maps the existing files, each assumed full; recovery then fixes the last positions. When
+     * {@code onDisk} is false (after a crash) nothing loaded counts as flushed: the next flush forces it.
+     */
+    public void load(boolean onDisk) {
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -44,8 +49,12 @@ public final class MappedFileQueue {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            MappedFile f = new MappedFile(p, fileSize);
-            f.setPositions(fileSize);
+            MappedFile f = new MappedFile(p, fileSize, diskSync);
+            if (onDisk) {
+                f.setPositions(fileSize);
+            } else {
+                f.setPositionsUnforced(fileSize);
+            }
             files.add(f);
         }
     }
@@ -86,7 +95,7 @@ public final class MappedFileQueue {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
-        MappedFile f = new MappedFile(dir.resolve(MappedFile.fileName(from)), fileSize);
+        MappedFile f = new MappedFile(dir.resolve(MappedFile.fileName(from)), fileSize, diskSync);
         files.add(f);
         return f;
     }
@@ -128,30 +137,43 @@ public final class MappedFileQueue {
         return flushedTo;
     }
 
-    /** Cuts the log at {@code offset}: later files are deleted, the file holding it is truncated. */
+    /**
+     * Cuts the log at {@code offset}: later files are destroyed (unmapped once their readers are
+     * done), the file holding it is truncated. Caller serialises this with appends.
+     */
     public void truncate(long offset) {
         for (MappedFile f : new ArrayList<>(files)) {
             if (f.fileFromOffset() > offset) {
                 files.remove(f);
-                f.close(true);
+                f.destroy();
             } else if (offset < f.fileFromOffset() + fileSize) {
                 f.truncate((int) (offset - f.fileFromOffset()));
             }
         }
     }
 
-    /**
-     * Removes and deletes the first file (retention); {@code reclaim} gets it to unmap once readers
-     * are done with it.
-     */
-    public MappedFile deleteFirst(java.util.function.Consumer<MappedFile> reclaim) {
+    /** Removes and destroys the first file (retention); it is unmapped once its readers are done. */
+    public MappedFile deleteFirst() {
         MappedFile f = first();
         if (f != null) {
             files.remove(f);
-            f.deleteKeepingMapping();
-            reclaim.accept(f);
+            f.destroy();
         }
         return f;
+    }
+
+    /** Destroys every file (a deleted topic's queue); each is unmapped once its readers are done. */
+    public void destroyAll() {
+        for (MappedFile f : files) {
+            f.destroy();
+        }
+        files.clear();
+    }
+
+    /** Drops every mapping without forcing (a simulated crash). */
+    void abandon() {
+        files.forEach(MappedFile::abandon);
+        files.clear();
     }
 
     public void close() {

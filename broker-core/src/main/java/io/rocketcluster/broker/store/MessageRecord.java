@@ -46,6 +46,8 @@ public final class MessageRecord {
     public static final int BORN_HOST = 48;
     /** Size of the blank marker written when a record does not fit the rest of a file. */
     public static final int BLANK_MARKER_SIZE = 8;
+    /** The smallest record: IPv4 hosts, empty body, topic and properties. */
+    public static final int MIN_RECORD_SIZE = 91;
     public static final int MAX_PROPERTIES_LENGTH = Short.MAX_VALUE;
 
     public static final int SYSFLAG_COMPRESSED = 0x1;

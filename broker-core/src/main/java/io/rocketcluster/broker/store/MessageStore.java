@@ -48,7 +48,10 @@ public final class MessageStore {
     /** The message index (store.index); null when messageIndexEnable=false. */
     private final IndexService index;
     private final ScheduledExecutorService scheduler;
+    private final DiskSync diskSync;
+    private final StoreHealth health = new StoreHealth();
     private StoreCheckpoint checkpoint;
+    private long lastThoroughQueueFlush;
     private FileChannel lockChannel;
     private FileLock fileLock;
     private Thread dispatchThread;
@@ -66,26 +69,37 @@ public final class MessageStore {
 
     /** A store with injected time and disk usage (retention and the disk guard use both). */
     public MessageStore(MessageStoreConfig config, LongSupplier clock, DiskUsage diskUsage) {
+        this(config, clock, diskUsage, DiskSync.SYSTEM);
+    }
+
+    /**
+     * As above, with every force going through {@code diskSync} (tests inject I/O errors and model
+     * power loss there).
+     */
+    public MessageStore(MessageStoreConfig config, LongSupplier clock, DiskUsage diskUsage, DiskSync diskSync) {
         this.config = config;
         this.clock = clock;
+        this.diskSync = diskSync;
         this.root = Path.of(config.getStorePathRootDir());
-        this.commitLog = new CommitLog(Path.of(config.commitLogDir()), config.getMappedFileSizeCommitLog(), clock);
-        this.queues = new ConsumeQueueStore(root.resolve("consumequeue"), config.getMappedFileSizeConsumeQueue());
+        this.commitLog = new CommitLog(Path.of(config.commitLogDir()), config.getMappedFileSizeCommitLog(), clock,
+                diskSync);
+        this.queues = new ConsumeQueueStore(root.resolve("consumequeue"), config.getMappedFileSizeConsumeQueue(),
+                diskSync);
         this.delayLevels = new DelayLevels(config.getMessageDelayLevel());
-        this.dispatcher = new Dispatcher(commitLog, queues, delayLevels);
+        this.dispatcher = new Dispatcher(commitLog, queues, delayLevels, health);
         this.index = config.isMessageIndexEnable() ? new IndexService(root.resolve("index"),
-                config.getMaxHashSlotNum(), config.getMaxIndexNum(), clock) : null;
+                config.getMaxHashSlotNum(), config.getMaxIndexNum(), clock, diskSync) : null;
         if (index != null) {
             dispatcher.setRecordSink(index::index);
             retentionListeners.add(index::deleteFilesBefore);
         }
-        this.flusher = new CommitLogFlusher(commitLog, config);
+        this.flusher = new CommitLogFlusher(commitLog, config, health);
         this.scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "store-maintenance");
             t.setDaemon(true);
             return t;
         });
-        this.retention = new RetentionService(config, commitLog, queues, clock, diskUsage, scheduler,
+        this.retention = new RetentionService(config, commitLog, queues, clock, diskUsage,
                 min -> retentionListeners.forEach(l -> l.accept(min)));
     }
 
@@ -106,9 +120,9 @@ public final class MessageStore {
         }
         Path abort = root.resolve("abort");
         recoveredFromCrash = Files.exists(abort);
-        checkpoint = new StoreCheckpoint(root.resolve("checkpoint"));
-        commitLog.load();
-        queues.load();
+        checkpoint = new StoreCheckpoint(root.resolve("checkpoint"), diskSync);
+        commitLog.load(!recoveredFromCrash);
+        queues.load(!recoveredFromCrash);
         if (index != null) {
             index.load();
         }
@@ -119,11 +133,10 @@ public final class MessageStore {
             throw new UncheckedIOException("cannot create " + abort, e);
         }
         running = true;
-        dispatchThread = new Thread(dispatcher, "store-dispatch");
-        dispatchThread.setDaemon(true);
+        lastThoroughQueueFlush = clock.getAsLong();
+        dispatchThread = health.supervised("store-dispatch", dispatcher, () -> running, false);
         dispatchThread.start();
-        flushThread = new Thread(flusher, "store-commitlog-flush");
-        flushThread.setDaemon(true);
+        flushThread = health.supervised("store-commitlog-flush", flusher, () -> running, true);
         flushThread.start();
         scheduler.scheduleWithFixedDelay(this::flushConsumeQueues, config.getFlushIntervalConsumeQueue(),
                 config.getFlushIntervalConsumeQueue(), TimeUnit.MILLISECONDS);
@@ -131,6 +144,14 @@ public final class MessageStore {
                 config.getCleanResourceInterval(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Start-up recovery (docs/store-layout.md §6): find the end of the valid commitlog from the
+     * checkpoint on, cut a torn tail, drop queue and index entries beyond it and re-dispatch from
+     * the checkpoint. Bytes that are not a record below the offset the checkpoint recorded as forced
+     * are corruption, not a torn write: the store refuses to start (naming file and offset) unless
+     * {@code truncateCorruptCommitLog=true}, which keeps the bytes from there on in
+     * {@code <store>/corrupt/} and truncates.
+     */
     private void recover() {
         long dispatchFrom = Math.min(checkpoint.dispatchedOffset(), commitLog.maxOffset());
         if (!recoveredFromCrash && commitLog.files().last() != null) {
@@ -138,7 +159,7 @@ public final class MessageStore {
             dispatchFrom = Math.min(dispatchFrom, commitLog.files().last().fileFromOffset());
         }
         dispatchFrom = Math.max(dispatchFrom, commitLog.minOffset());
-        long validEnd = commitLog.recover(dispatchFrom, config.isCheckCRCOnRecover());
+        long validEnd = validCommitLogEnd(dispatchFrom);
         queues.truncateAfter(validEnd);
         if (index != null) {
             // after a crash the newest index entries are not trusted: keep those below where dispatch restarts
@@ -147,10 +168,45 @@ public final class MessageStore {
         dispatcher.setDispatchedOffset(Math.min(dispatchFrom, validEnd));
         int redispatched = dispatcher.catchUp();
         commitLog.setQueueOffsets(queues.nextOffsets());
-        flusher.setFlushedOffset(validEnd);
+        if (recoveredFromCrash) {
+            // what the dead process wrote may be in the page cache only: force it before claiming it
+            flusher.setFlushedOffset(commitLog.flush(0));
+            queues.flush(0);
+        } else {
+            flusher.setFlushedOffset(validEnd);
+        }
         LOG.info("store {} recovered ({}): commitlog [{}, {}), {} records re-dispatched from {}",
                 root, recoveredFromCrash ? "after a crash" : "after a clean stop", commitLog.minOffset(),
                 validEnd, redispatched, dispatchFrom);
+    }
+
+    /** Scans the commitlog from {@code scanFrom}, cuts a torn tail and returns the valid end. */
+    private long validCommitLogEnd(long scanFrom) {
+        CommitLog.ScanEnd end = commitLog.scan(scanFrom, config.isCheckCRCOnRecover());
+        long forced = checkpoint.flushedCommitLogOffset();
+        if (end.stop().is(LogEntry.Kind.CORRUPT) && end.offset() < forced) {
+            String where = "commitlog offset " + end.offset() + " (" + commitLog.describe(end.offset()) + ")";
+            if (!config.isTruncateCorruptCommitLog()) {
+                throw new StoreCorruptedException("the store " + root + " is corrupted at " + where + ": "
+                        + end.stop().problem() + ". This lies below offset " + forced + ", which was on disk, so it is "
+                        + "not a torn write; the broker does not start rather than drop acknowledged messages. See "
+                        + "README \"Salvaging a corrupted store\" (truncateCorruptCommitLog=true keeps the bytes from "
+                        + "there on in " + root.resolve("corrupt") + " and truncates)", end.offset());
+            }
+            try {
+                Path saved = saveCommitLogRange(end.offset(), commitLog.maxOffset(), root.resolve("corrupt"));
+                LOG.error("truncateCorruptCommitLog=true: the commitlog is corrupted at {}: {}; saved the bytes from "
+                        + "there to the end to {} and truncated", where, end.stop().problem(), saved);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot save the corrupted commitlog tail", e);
+            }
+        }
+        long dropped = commitLog.truncateTail(end.offset());
+        if (dropped > 0) {
+            LOG.info("commitlog recovered: scanned {} records, valid end {}, dropped {} bytes after it ({})",
+                    end.records(), end.offset(), dropped, end.stop().kind());
+        }
+        return end.offset();
     }
 
     private void cleanQuietly() {
@@ -186,16 +242,29 @@ public final class MessageStore {
         return recoveredFromCrash;
     }
 
+    /**
+     * Flushes consume queues (pages when enough are dirty) and the index; every
+     * {@code flushConsumeQueueThoroughInterval} it flushes them wholly and only then writes the
+     * checkpoint, so the checkpoint never claims more than the disk holds. The dispatched offset is
+     * read before the flush: every entry below it is in the flushed files.
+     */
     private void flushConsumeQueues() {
+        if (health.writeRefusal() != null) {
+            return; // after an I/O failure nothing more is forced or checkpointed
+        }
         try {
-            long dispatched = dispatcher.dispatchedOffset();
-            long flushed = Math.min(dispatched, flusher.flushedOffset());
-            queues.flush(config.getFlushConsumeQueueLeastPages());
-            flushIndex();
             long now = clock.getAsLong();
-            checkpoint.update(now, now, flushed);
-        } catch (RuntimeException e) {
-            LOG.error("consume queue flush failed", e);
+            boolean thorough = now - lastThoroughQueueFlush >= config.getFlushConsumeQueueThoroughInterval();
+            long dispatched = dispatcher.dispatchedOffset();
+            long flushedLog = flusher.flushedOffset();
+            queues.flush(thorough ? 0 : config.getFlushConsumeQueueLeastPages());
+            flushIndex();
+            if (thorough) {
+                lastThoroughQueueFlush = now;
+                checkpoint.update(now, Math.min(dispatched, flushedLog), flushedLog);
+            }
+        } catch (RuntimeException | Error e) {
+            health.ioFailed("consume queue, index or checkpoint flush", e);
         }
     }
 
@@ -283,6 +352,9 @@ public final class MessageStore {
         if (config.getBrokerRole() == BrokerRole.SLAVE) {
             return PutStatus.SERVICE_NOT_AVAILABLE;
         }
+        if (health.writeRefusal() != null) {
+            return PutStatus.SERVICE_NOT_AVAILABLE;
+        }
         if (retention.isDiskFull()) {
             return PutStatus.DISK_FULL;
         }
@@ -303,18 +375,65 @@ public final class MessageStore {
                 ? replicas.await(end) : CompletableFuture.completedFuture(PutStatus.PUT_OK);
         // when both fail, the replica outcome is reported, as RocketMQ does
         return flushed.thenCombine(replicated, (f, rep) -> rep != PutStatus.PUT_OK ? rep : f)
+                .thenApply(status -> status == PutStatus.PUT_OK && health.writeRefusal() != null
+                        ? PutStatus.SERVICE_NOT_AVAILABLE : status) // no SEND_OK after an I/O failure
                 .thenApply(status -> status == PutStatus.PUT_OK ? r : r.withStatus(status));
+    }
+
+    /** Why writes are refused after an I/O failure (until restart), else null. */
+    public String writeRefusal() {
+        return health.writeRefusal();
+    }
+
+    /** Failures that make the store unfit to serve: I/O, halted dispatch, dead store threads. */
+    public StoreHealth health() {
+        return health;
     }
 
     /** Appends bytes replicated from the master at {@code offset} (slave). */
     public void appendReplicated(long offset, ByteBuffer data) {
+        String refusal = health.writeRefusal();
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
         commitLog.appendReplicated(offset, data);
         dispatcher.wakeup();
     }
 
-    /** Up to {@code maxBytes} published commitlog bytes from {@code offset}, within one file; null if none. */
-    public ByteBuffer commitLogSlice(long offset, int maxBytes) {
-        return commitLog.sliceFrom(offset, maxBytes);
+    /**
+     * Up to {@code maxBytes} published commitlog bytes from {@code offset}, within one file, held until
+     * the caller releases them; null if none.
+     */
+    public SelectedRegion selectCommitLog(long offset, int maxBytes) {
+        return commitLog.selectFrom(offset, maxBytes);
+    }
+
+    /**
+     * Copies commitlog bytes {@code [from, to)} to {@code <dir>/<from>-<to>.bin} and forces it; returns the
+     * file. For bytes about to be truncated (a divergent slave tail, a corrupted log being salvaged).
+     */
+    public Path saveCommitLogRange(long from, long to, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve(from + "-" + to + ".bin");
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            long pos = from;
+            while (pos < to) {
+                try (SelectedRegion r = commitLog.selectFrom(pos, (int) Math.min(1 << 20, to - pos))) {
+                    if (r == null) {
+                        break;
+                    }
+                    ByteBuffer b = r.buffer();
+                    int n = b.remaining();
+                    while (b.hasRemaining()) {
+                        out.write(b);
+                    }
+                    pos += n;
+                }
+            }
+            out.force(true);
+        }
+        return file;
     }
 
     public int commitLogFileSize() {
@@ -336,6 +455,8 @@ public final class MessageStore {
             }
             dispatcher.setDispatchedOffset(Math.min(dispatcher.dispatchedOffset(), offset));
             commitLog.setQueueOffsets(queues.nextOffsets());
+            flusher.setFlushedOffset(Math.min(flusher.flushedOffset(), offset));
+            checkpoint.lowerTo(offset);
         });
         return dropped[0];
     }
@@ -370,7 +491,7 @@ public final class MessageStore {
         }
         long commitLogMax = commitLog.maxOffset();
         long memoryBudget = PHYSICAL_MEMORY * config.getAccessMessageInMemoryMaxRatio() / 100;
-        List<ByteBuffer> records = new ArrayList<>();
+        List<SelectedRegion> records = new ArrayList<>();
         int totalBytes = 0;
         int scanned = 0;
         boolean removed = false;
@@ -391,12 +512,13 @@ public final class MessageStore {
             if (size == Integer.MAX_VALUE || !filter.matchesTagsCode(tagsCode)) {
                 continue;
             }
-            ByteBuffer record = commitLog.read(phys, size);
+            SelectedRegion record = commitLog.select(phys, size);
             if (record == null) {
                 removed = true;
                 continue;
             }
-            if (!filter.matchesRecord(record)) {
+            if (!filter.matchesRecord(record.buffer())) {
+                record.release();
                 continue;
             }
             records.add(record);
@@ -563,10 +685,15 @@ public final class MessageStore {
         return commitLog.maxOffset() - dispatcher.dispatchedOffset();
     }
 
-    /** Deletes a topic's consume queues (its commitlog records age out with retention). */
+    /**
+     * Deletes a topic's consume queues (its commitlog records age out with retention). Serialised with
+     * dispatch; readers of the queues keep their files mapped until they are done.
+     */
     public void deleteTopic(String topic) {
-        queues.delete(topic);
-        commitLog.removeQueueOffsets(topic);
+        dispatcher.exclusively(() -> {
+            queues.delete(topic);
+            commitLog.removeQueueOffsets(topic);
+        });
     }
 
     /**
@@ -598,7 +725,7 @@ public final class MessageStore {
             return;
         }
         running = false;
-        scheduler.shutdownNow();
+        stopScheduler();
         // let the dispatcher finish what was appended before it stops
         long deadline = System.currentTimeMillis() + 5000;
         while (dispatcher.dispatchedOffset() < commitLog.maxOffset() && System.currentTimeMillis() < deadline) {
@@ -614,23 +741,84 @@ public final class MessageStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        queues.flush(0);
-        flushIndex();
-        long now = clock.getAsLong();
-        checkpoint.update(now, now, Math.min(dispatcher.dispatchedOffset(), commitLog.maxOffset()));
+        if (health.writeRefusal() == null) {
+            try {
+                queues.flush(0);
+                flushIndex();
+                long flushedLog = flusher.flushedOffset();
+                checkpoint.update(clock.getAsLong(), Math.min(dispatcher.dispatchedOffset(), flushedLog), flushedLog);
+            } catch (RuntimeException e) {
+                health.ioFailed("final flush", e);
+            }
+        }
         checkpoint.close();
         queues.close();
         if (index != null) {
             index.close();
         }
-        commitLog.close();
         try {
-            Files.deleteIfExists(root.resolve("abort"));
+            commitLog.close();
+        } catch (RuntimeException e) {
+            health.ioFailed("final commitlog flush", e);
+        }
+        boolean clean = health.writeRefusal() == null;
+        try {
+            if (clean) {
+                Files.deleteIfExists(root.resolve("abort"));
+            }
             fileLock.release();
             lockChannel.close();
         } catch (IOException e) {
             LOG.warn("cannot release store lock", e);
         }
-        LOG.info("store {} shut down cleanly", root);
+        if (clean) {
+            LOG.info("store {} shut down cleanly", root);
+        } else {
+            LOG.error("store {} shut down after an I/O failure: the abort marker stays, the next start recovers "
+                    + "from what is on disk", root);
+        }
+    }
+
+    /** Stops the periodic flush and retention tasks and waits for a running one to finish. */
+    private void stopScheduler() {
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("a store maintenance task did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Stops the store as if its process died: threads stop, nothing more is flushed or checkpointed,
+     * the {@code abort} marker stays and the mappings are dropped without forcing (what the page cache
+     * holds is what a new store on the same directory sees). Crash tests use it to restart in-process.
+     */
+    public void abandon() {
+        running = false;
+        stopScheduler();
+        dispatcher.stop();
+        flusher.abandon();
+        try {
+            dispatchThread.join(2000);
+            flushThread.interrupt();
+            flushThread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        queues.abandon();
+        if (index != null) {
+            index.abandon();
+        }
+        commitLog.abandon();
+        checkpoint.close();
+        try {
+            fileLock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release store lock", e);
+        }
     }
 }

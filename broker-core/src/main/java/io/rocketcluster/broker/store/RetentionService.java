@@ -9,8 +9,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
@@ -26,8 +24,10 @@ import java.util.function.LongSupplier;
  *   <li>If the disk is still above the ratio once nothing more is expired, the store is full: writes
  *       are refused (nothing is written, so nothing is corrupted) until usage drops below it.</li>
  * </ul>
- * Deleted files are unmapped after {@code destroyMapedFileIntervalForcibly}, once readers are done
- * with them. Time ({@code clock}) and disk usage are injected. Thread-safe.
+ * A deleted file leaves the disk at once and is unmapped when its last reader releases it (see
+ * {@link MappedFile}); RocketMQ's {@code destroyMapedFileIntervalForcibly}, which unmaps under
+ * readers after a delay, is accepted and ignored. Time ({@code clock}) and disk usage are injected.
+ * Thread-safe.
  */
 final class RetentionService {
     private static final Logger LOG = LogManager.getLogger(RetentionService.class);
@@ -40,20 +40,18 @@ final class RetentionService {
     private final ConsumeQueueStore queues;
     private final LongSupplier clock;
     private final DiskUsage diskUsage;
-    private final ScheduledExecutorService reclaimer;
     private final LongConsumer afterCommitLogDeletion;
     private volatile boolean diskFull;
     private volatile double lastRatio;
     private volatile long lastDiskCheck;
 
     RetentionService(MessageStoreConfig config, CommitLog commitLog, ConsumeQueueStore queues, LongSupplier clock,
-                     DiskUsage diskUsage, ScheduledExecutorService reclaimer, LongConsumer afterCommitLogDeletion) {
+                     DiskUsage diskUsage, LongConsumer afterCommitLogDeletion) {
         this.config = config;
         this.commitLog = commitLog;
         this.queues = queues;
         this.clock = clock;
         this.diskUsage = diskUsage;
-        this.reclaimer = reclaimer;
         this.afterCommitLogDeletion = afterCommitLogDeletion;
     }
 
@@ -111,7 +109,7 @@ final class RetentionService {
             deleted = deleteExpired();
             if (deleted > 0) {
                 long min = commitLog.minOffset();
-                queues.deleteBefore(min, this::reclaim);
+                queues.deleteBefore(min);
                 afterCommitLogDeletion.accept(min);
                 LOG.info("retention deleted {} commitlog file(s){}; commitlog now starts at {}", deleted,
                         pressure ? " under disk pressure (" + Math.round(ratio * 100) + "% used)" : "", min);
@@ -136,14 +134,10 @@ final class RetentionService {
             if (now - first.fileModifiedMillis() < reservedMillis) {
                 break;
             }
-            commitLog.deleteFirstFile(this::reclaim);
+            commitLog.deleteFirstFile();
             deleted++;
         }
         return deleted;
-    }
-
-    private void reclaim(MappedFile f) {
-        reclaimer.schedule(f::unmap, config.getDestroyMapedFileIntervalForcibly(), TimeUnit.MILLISECONDS);
     }
 
     private boolean isDeleteHour() {

@@ -28,7 +28,7 @@ public record StoredRecord(int size, String topic, int queueId, long queueOffset
         if (magic == MessageRecord.MAGIC_BLANK) {
             return BLANK;
         }
-        if (magic != MessageRecord.MAGIC_MESSAGE || size < 91 || size > limit - pos) {
+        if (magic != MessageRecord.MAGIC_MESSAGE || size < MessageRecord.MIN_RECORD_SIZE || size > limit - pos) {
             return INVALID;
         }
         try {

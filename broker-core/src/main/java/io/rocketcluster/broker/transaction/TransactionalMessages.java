@@ -60,11 +60,14 @@ public final class TransactionalMessages {
         return m;
     }
 
-    /** Commits: the real message, then the op record marking the half resolved. */
+    /**
+     * Commits: the real message, then the op record marking the half resolved; each is acknowledged
+     * only once as durable as the broker's flush and replication mode make a send.
+     */
     public CompletableFuture<PutResult> commit(StoredMessage half) {
         MessageToStore real = committed(half);
         real.storeHost = storeHost;
-        return store.put(real, false).thenCompose(r -> r.status() == io.rocketcluster.broker.store.PutStatus.PUT_OK
+        return store.put(real, true).thenCompose(r -> r.status() == io.rocketcluster.broker.store.PutStatus.PUT_OK
                 ? writeOp(half).thenApply(op -> r) : CompletableFuture.completedFuture(r));
     }
 
@@ -83,7 +86,7 @@ public final class TransactionalMessages {
         op.bornTimestamp = System.currentTimeMillis();
         op.bornHost = storeHost;
         op.storeHost = storeHost;
-        return store.put(op, false);
+        return store.put(op, true); // acknowledged like a send: the flush and replication mode apply
     }
 
     /** Whether the stored message is a half message of the given producer group at these offsets. */

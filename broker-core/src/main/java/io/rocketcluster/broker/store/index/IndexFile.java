@@ -67,13 +67,16 @@ public final class IndexFile {
     private final Path path;
     private final int hashSlotNum;
     private final int indexNum;
+    private final io.rocketcluster.broker.store.DiskSync diskSync;
     private final FileChannel channel;
     private final MappedByteBuffer buf;
     private boolean dirty;
     private boolean closed;
 
-    private IndexFile(Path path, int hashSlotNum, int indexNum, boolean create) {
+    private IndexFile(Path path, int hashSlotNum, int indexNum, boolean create,
+                      io.rocketcluster.broker.store.DiskSync diskSync) {
         this.path = path;
+        this.diskSync = diskSync;
         this.hashSlotNum = hashSlotNum;
         this.indexNum = indexNum;
         long size = fileSize(hashSlotNum, indexNum);
@@ -100,14 +103,26 @@ public final class IndexFile {
 
     /** Creates and maps a new, empty file; fails if {@code path} exists. */
     public static IndexFile create(Path path, int hashSlotNum, int indexNum) {
+        return create(path, hashSlotNum, indexNum, io.rocketcluster.broker.store.DiskSync.SYSTEM);
+    }
+
+    /** As {@link #create(Path, int, int)}, forcing through {@code diskSync}. */
+    public static IndexFile create(Path path, int hashSlotNum, int indexNum,
+                                   io.rocketcluster.broker.store.DiskSync diskSync) {
         checkSize(hashSlotNum, indexNum);
-        return new IndexFile(path, hashSlotNum, indexNum, true);
+        return new IndexFile(path, hashSlotNum, indexNum, true, diskSync);
     }
 
     /** Maps an existing file, which must have the size these parameters give. */
     public static IndexFile open(Path path, int hashSlotNum, int indexNum) {
+        return open(path, hashSlotNum, indexNum, io.rocketcluster.broker.store.DiskSync.SYSTEM);
+    }
+
+    /** As {@link #open(Path, int, int)}, forcing through {@code diskSync}. */
+    public static IndexFile open(Path path, int hashSlotNum, int indexNum,
+                                 io.rocketcluster.broker.store.DiskSync diskSync) {
         checkSize(hashSlotNum, indexNum);
-        return new IndexFile(path, hashSlotNum, indexNum, false);
+        return new IndexFile(path, hashSlotNum, indexNum, false, diskSync);
     }
 
     public static long fileSize(int hashSlotNum, int indexNum) {
@@ -351,7 +366,7 @@ public final class IndexFile {
     public synchronized long flush() {
         long end = buf.getLong(END_TIMESTAMP);
         if (dirty && !closed) {
-            buf.force();
+            diskSync.force(path, buf, 0, buf.capacity());
             dirty = false;
         }
         return end;
@@ -363,6 +378,14 @@ public final class IndexFile {
             return;
         }
         flush();
+        abandon();
+    }
+
+    /** Unmaps without forcing (a simulated crash); queries then find nothing. */
+    public synchronized void abandon() {
+        if (closed) {
+            return;
+        }
         closed = true;
         try {
             channel.close();

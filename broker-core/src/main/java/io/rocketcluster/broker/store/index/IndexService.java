@@ -57,17 +57,25 @@ public final class IndexService {
     private final int hashSlotNum;
     private final int indexNum;
     private final LongSupplier clock;
+    private final io.rocketcluster.broker.store.DiskSync diskSync;
     private final List<IndexFile> files = new CopyOnWriteArrayList<>();
     private volatile long lastIndexedOffset = -1;
     private long lastFileMillis = Long.MIN_VALUE;
     private boolean failing;
 
     public IndexService(Path dir, int hashSlotNum, int indexNum, LongSupplier clock) {
+        this(dir, hashSlotNum, indexNum, clock, io.rocketcluster.broker.store.DiskSync.SYSTEM);
+    }
+
+    /** As above, forcing files through {@code diskSync}. */
+    public IndexService(Path dir, int hashSlotNum, int indexNum, LongSupplier clock,
+                        io.rocketcluster.broker.store.DiskSync diskSync) {
         IndexFile.checkSize(hashSlotNum, indexNum);
         this.dir = dir;
         this.hashSlotNum = hashSlotNum;
         this.indexNum = indexNum;
         this.clock = clock;
+        this.diskSync = diskSync;
     }
 
     /** Maps the existing files in name order. */
@@ -82,7 +90,7 @@ public final class IndexService {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
         for (Path p : paths) {
-            files.add(IndexFile.open(p, hashSlotNum, indexNum));
+            files.add(IndexFile.open(p, hashSlotNum, indexNum, diskSync));
             lastFileMillis = Math.max(lastFileMillis, nameMillis(p.getFileName().toString()));
         }
         lastIndexedOffset = newestEndPhyOffset();
@@ -203,7 +211,7 @@ public final class IndexService {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
         long millis = Math.max(clock.getAsLong(), lastFileMillis == Long.MIN_VALUE ? Long.MIN_VALUE : lastFileMillis + 1);
-        IndexFile f = IndexFile.create(dir.resolve(fileName(millis)), hashSlotNum, indexNum);
+        IndexFile f = IndexFile.create(dir.resolve(fileName(millis)), hashSlotNum, indexNum, diskSync);
         lastFileMillis = millis;
         files.add(f);
         LOG.info("index file {} created", f);
@@ -302,6 +310,14 @@ public final class IndexService {
     public synchronized void close() {
         for (IndexFile f : files) {
             f.close();
+        }
+        files.clear();
+    }
+
+    /** Unmaps every file without forcing it (a simulated crash). */
+    public synchronized void abandon() {
+        for (IndexFile f : files) {
+            f.abandon();
         }
         files.clear();
     }
