@@ -8,7 +8,7 @@
 # Usage: images/build-jre-base.sh [image-name]   (default local/jre17:1)
 # Env: JDK (default /usr/lib/jvm/java-17-openjdk-amd64), MODULES (jlink module list), OUT_TAR (also
 # write a docker-save tarball, e.g. for Jib's tar:// base on a machine without a daemon).
-# Recipe and measurements: shared/docs/containers.md §1.1 (7-12 s, ~71 MB).
+# Measured on the CI machine: 7-12 s per build; the base image's size is in README.md (Containers).
 set -euo pipefail
 NAME=${1:-local/jre17:1}
 JDK=${JDK:-/usr/lib/jvm/java-17-openjdk-amd64}

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The remoting calls mqadmin makes (protocol.md §3.9), to the nameservers named by {@code -n} and to
+ * The remoting calls mqadmin makes (docs/remoting.md §9), to the nameservers named by {@code -n} and to
  * brokers, answering JSON bodies as {@link JsonNode}s read with {@link FastJson}. A nameserver call
  * tries each nameserver in turn until one answers. Not thread-safe; one per command run.
  */

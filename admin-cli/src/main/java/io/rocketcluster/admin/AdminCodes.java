@@ -1,6 +1,6 @@
 package io.rocketcluster.admin;
 
-/** Request codes mqadmin sends that the shared {@code RequestCode} table may not list (protocol.md §3.2). */
+/** Request codes mqadmin sends that the shared {@code RequestCode} table may not list (docs/remoting.md §3.2). */
 final class AdminCodes {
     static final int INVOKE_BROKER_TO_RESET_OFFSET = 222;
     static final int QUERY_TOPIC_CONSUME_BY_WHO = 300;

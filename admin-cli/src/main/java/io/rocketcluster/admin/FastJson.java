@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads bodies as fastjson (Apache RocketMQ) writes them, as well as standard JSON (protocol.md §7.6):
+ * Reads bodies as fastjson (Apache RocketMQ) writes them, as well as standard JSON (docs/remoting.md §11):
  * unquoted numeric keys ({@code {0:"a"}}) are read as strings, and an object in key position
  * ({@code {{"brokerName":"b","queueId":0,"topic":"t"}:7}}, how fastjson writes
  * {@code Map<MessageQueue, …>}) is turned into a string key holding that object's JSON text, the
@@ -155,7 +155,7 @@ public final class FastJson {
         }
     }
 
-    /** Reads a MessageQueue map key (either form of §7.6). */
+    /** Reads a MessageQueue map key (either form of docs/remoting.md §11). */
     public static Queue messageQueue(String key) {
         JsonNode n = parse(key);
         if (!n.isObject()) {

@@ -14,8 +14,8 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * Decodes stored message records as pull, query and view responses carry them (protocol.md §4.1,
- * concatenated records, §4.6), and message ids (§4.5). Compressed bodies (zlib) are inflated;
+ * Decodes stored message records as pull, query and view responses carry them (docs/store-layout.md §2.1,
+ * concatenated records, §2.5), and message ids (§2.4). Compressed bodies (zlib) are inflated;
  * LZ4/ZSTD bodies are left as they are.
  */
 public final class StoredMessages {
@@ -145,7 +145,7 @@ public final class StoredMessages {
         }
     }
 
-    /** Properties string (§4.3): name \u0001 value \u0002 … */
+    /** Properties string (docs/store-layout.md §3.1): name \u0001 value \u0002 … */
     public static Map<String, String> properties(String s) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String item : s.split("\u0002")) {

@@ -9,7 +9,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StoredMessagesTest {
-    /** protocol.md §4.1's worked record: topic T, body "hi", queue 1, offset 5, phys 4096, TAGS=a. */
+    /** docs/store-layout.md §2.1's worked record: topic T, body "hi", queue 1, offset 5, phys 4096, TAGS=a. */
     private static final String RECORD = "00000064daa320a758932aac0000000100000000000000000000000500000000000010000000000"
             + "00000018bcfe568007f000001000004d20000018bcfe568017f00000100002a9f00000000000000000000000000000002686901540006544147530161";
 

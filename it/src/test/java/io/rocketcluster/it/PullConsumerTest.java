@@ -184,7 +184,7 @@ class PullConsumerTest {
         for (int i = 0; i < count; i++) {
             assertThat(pull.searchOffset(q0, storeTimes[i])).as("exact store time of " + i).isEqualTo(i);
         }
-        // between two messages the nearer one wins (protocol.md §3.4 SEARCH_OFFSET_BY_TIMESTAMP)
+        // between two messages the nearer one wins (docs/remoting.md §5 SEARCH_OFFSET_BY_TIMESTAMP)
         for (int i = 0; i + 1 < count; i++) {
             assertThat(pull.searchOffset(q0, storeTimes[i] + 1)).as("just after " + i).isEqualTo(i);
             assertThat(pull.searchOffset(q0, storeTimes[i + 1] - 1)).as("just before " + (i + 1)).isEqualTo(i + 1);

@@ -245,7 +245,7 @@ class PushConsumerTest {
             assertThat(queuesByKey.get(k)).containsExactly(queueOfKey.get(k));
         }
 
-        // the broker's lock table (protocol.md §8.2): another client of the group is refused the
+        // the broker's lock table (docs/remoting.md §10.2): another client of the group is refused the
         // queues, the holder's own request refreshes them, and once the consumer has shut down (it
         // unlocks its queues) they are free
         MQClientInstance other = producer.getDefaultMQProducerImpl().getmQClientFactory();

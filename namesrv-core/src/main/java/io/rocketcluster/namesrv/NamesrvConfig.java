@@ -2,7 +2,7 @@ package io.rocketcluster.namesrv;
 
 
 /**
- * Name server settings (protocol.md §10.3). Key names and meanings are RocketMQ's; the data paths
+ * Name server settings (docs/configuration.md §3). Key names and meanings are RocketMQ's; the data paths
  * default under {@code ~/rocketcluster/namesrv} instead of {@code ~/namesrv}. The two liveness
  * intervals are ours (5.x has {@code scanNotActiveBrokerInterval} too) so tests can shorten them.
  *

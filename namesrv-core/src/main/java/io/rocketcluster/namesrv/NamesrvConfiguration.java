@@ -18,7 +18,7 @@ import java.util.TreeSet;
 
 /**
  * Everything a name server is configured with: {@link NamesrvConfig} and the netty-server settings,
- * both bound from one properties file (protocol.md §10.1). Also what GET/UPDATE_NAMESRV_CONFIG read
+ * both bound from one properties file (docs/configuration.md §1). Also what GET/UPDATE_NAMESRV_CONFIG read
  * and change at run time.
  *
  * <p>Thread-safe: updates are serialized; the settings objects have volatile fields.

@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /**
- * The broker's admin request processors (protocol.md §3.7), grouped by concern, created once per
+ * The broker's admin request processors (docs/remoting.md §7), grouped by concern, created once per
  * broker and registered on both client ports:
  * <ul>
  *   <li>{@link TopicAdminProcessor}: 17, 215, 202, 305</li>

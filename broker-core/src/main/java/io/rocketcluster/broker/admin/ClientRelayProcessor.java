@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * Admin calls answered by a consumer, relayed on its connection (protocol.md §3.5):
+ * Admin calls answered by a consumer, relayed on its connection (docs/remoting.md §6):
  * GET_CONSUMER_RUNNING_INFO (307) and CONSUME_MESSAGE_DIRECTLY (309; the broker first loads the
  * message named by the offset msgId into the body and sets extField {@code brokerName}). The client's
  * response is returned as it is; a consumer not online → 1, no answer within 10 s → 207. Thread-safe.

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Who is connected (protocol.md §3.7): GET_CONSUMER_CONNECTION_LIST (203; 206 CONSUMER_NOT_ONLINE when
+ * Who is connected (docs/remoting.md §7): GET_CONSUMER_CONNECTION_LIST (203; 206 CONSUMER_NOT_ONLINE when
  * the group has no live member), GET_PRODUCER_CONNECTION_LIST (204; 1 when the group is unknown) and
  * GET_ALL_PRODUCER_INFO (328). Read-only; thread-safe.
  */

@@ -26,7 +26,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Consumer progress as admin tools and dashboards read it (protocol.md §3.7): GET_CONSUME_STATS (208),
+ * Consumer progress as admin tools and dashboards read it (docs/remoting.md §7): GET_CONSUME_STATS (208),
  * GET_BROKER_CONSUME_STATS (317), QUERY_TOPIC_CONSUME_BY_WHO (300), QUERY_CONSUME_TIME_SPAN (303),
  * QUERY_CORRECTION_OFFSET (308) and CLONE_GROUP_OFFSET (314). Progress is read from the committed
  * offsets and the consume queues; a topic the group's online members do not subscribe is left out.

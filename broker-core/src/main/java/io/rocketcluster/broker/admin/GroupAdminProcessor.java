@@ -13,7 +13,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Subscription groups from admin tools (protocol.md §3.7): UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (200,
+ * Subscription groups from admin tools (docs/remoting.md §7): UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (200,
  * body = the group's config, created or replaced) and DELETE_SUBSCRIPTIONGROUP (207, optionally with
  * the group's committed offsets). Both bump the group table's DataVersion and persist it, which is
  * how slaves pick the change up. Refused on a slave. Thread-safe.

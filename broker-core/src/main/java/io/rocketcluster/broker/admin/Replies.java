@@ -8,7 +8,7 @@ import io.rocketcluster.remoting.protocol.ResponseCode;
 
 /** Response helpers shared by the admin processors. */
 final class Replies {
-    /** RocketMQ's refusal of metadata changes on a slave (protocol.md §3.7). */
+    /** RocketMQ's refusal of metadata changes on a slave (docs/remoting.md §7). */
     static final String SLAVE_REFUSAL =
             "Can't modify topic or subscription group from slave broker, please execute it from master broker.";
 

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * INVOKE_BROKER_TO_RESET_OFFSET (222, protocol.md §3.7): computes the new offset of each queue of the
+ * INVOKE_BROKER_TO_RESET_OFFSET (222, docs/remoting.md §7): computes the new offset of each queue of the
  * topic for the group (the offset at {@code timestamp}, or the max offset for -1; kept at the
  * committed offset unless forced or earlier) and tells every online member of the group with
  * RESET_CONSUMER_CLIENT_OFFSET (220, oneway). The consumers then move and commit; the broker does not

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 
 /**
  * GET_BROKER_RUNTIME_INFO (28): the key/value table {@code clusterList} and {@code brokerStatus} print
- * (protocol.md §3.8), and VIEW_BROKER_STATS_DATA (315): one statistic over the last minute, hour and
+ * (docs/remoting.md §8), and VIEW_BROKER_STATS_DATA (315): one statistic over the last minute, hour and
  * day ({@code TOPIC_PUT_NUMS} by topic, {@code GROUP_GET_NUMS} by {@code topic@group}). Read-only;
  * thread-safe.
  */

@@ -17,7 +17,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Topics from admin tools (protocol.md §3.7): UPDATE_AND_CREATE_TOPIC (17), DELETE_TOPIC_IN_BROKER
+ * Topics from admin tools (docs/remoting.md §7): UPDATE_AND_CREATE_TOPIC (17), DELETE_TOPIC_IN_BROKER
  * (215), GET_TOPIC_STATS_INFO (202) and GET_SYSTEM_TOPIC_LIST_FROM_BROKER (305).
  *
  * <p>A created or changed topic is persisted with a new topic DataVersion and registered with every

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Queue locks for orderly consumption (protocol.md §8.2): a queue is granted to a client if free,
+ * Queue locks for orderly consumption (docs/remoting.md §10.2): a queue is granted to a client if free,
  * expired ({@code rocketmq.broker.rebalance.lockMaxLiveTime}, 60 s) or already held by it.
  * Thread-safe.
  */

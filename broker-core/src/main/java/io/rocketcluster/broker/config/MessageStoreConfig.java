@@ -1,7 +1,7 @@
 package io.rocketcluster.broker.config;
 
 /**
- * Store settings: RocketMQ 4.9.7 key names and defaults (protocol.md §10.2).
+ * Store settings: RocketMQ 4.9.7 key names and defaults (docs/configuration.md §2).
  */
 public class MessageStoreConfig {
     /** root of the store; RocketMQ's default is ~/store, ours is under the RocketCluster home (~/rocketcluster) */

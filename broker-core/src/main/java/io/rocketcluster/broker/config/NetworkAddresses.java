@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.Collections;
 
 /**
- * Default advertised address and broker name, detected as RocketMQ does (protocol.md §10.2), and
+ * Default advertised address and broker name, detected as RocketMQ does (docs/configuration.md §2), and
  * the broker's own address for message ids (storeHost).
  */
 public final class NetworkAddresses {

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The slave's side of replication: connects to the master's HA address (from
  * {@code haMasterAddress}, else from the nameservers' registration answers), reports its commitlog
- * end, appends every frame verbatim and reports again (protocol.md §6.2-6.3). Reconnects every 5 s.
+ * end, appends every frame verbatim and reports again (docs/replication.md §2.1-2.2). Reconnects every 5 s.
  *
  * <p>Divergence (RocketCluster's defined behaviour): when the master's log ends before the slave's
  * (the master lost an unflushed tail in a crash), the slave does not loop on reconnects as RocketMQ

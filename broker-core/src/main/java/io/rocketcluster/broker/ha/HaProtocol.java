@@ -1,7 +1,7 @@
 package io.rocketcluster.broker.ha;
 
 /**
- * RocketMQ 4.x master/slave replication stream (protocol.md §6), raw TCP on the master's
+ * RocketMQ 4.x master/slave replication stream (docs/replication.md §2), raw TCP on the master's
  * {@code listenPort+1}, big-endian, no handshake.
  * <pre>
  * slave → master, every report 8 bytes:

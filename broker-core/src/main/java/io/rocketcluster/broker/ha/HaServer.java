@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The master's side of replication: accepts slaves on {@code listenPort+1} and streams the
- * commitlog to each from the offset its first report names (protocol.md §6.2-6.3). Each connection
+ * commitlog to each from the offset its first report names (docs/replication.md §2.1-2.2). Each connection
  * is driven by its own event loop: a transfer is written, and the next one starts when the write
  * completes or new data is appended. Slave reports feed {@link ReplicaAcks}.
  */

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
- * What slaves have acknowledged, and SYNC_MASTER's wait for it (protocol.md §6.4): an append is
+ * What slaves have acknowledged, and SYNC_MASTER's wait for it (docs/replication.md §3): an append is
  * answered once any slave's report reaches its end offset; SLAVE_NOT_AVAILABLE at once when no
  * slave is connected or the best slave is {@code haSlaveFallbehindMax} or more behind;
  * FLUSH_SLAVE_TIMEOUT after {@code slaveTimeout}. Waiters are keyed by end offset, which is unique

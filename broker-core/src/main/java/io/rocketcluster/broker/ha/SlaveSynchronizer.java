@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A slave's periodic pull of its master's metadata (protocol.md §6.5), in RocketMQ's order: topic
+ * A slave's periodic pull of its master's metadata (docs/replication.md §4.2), in RocketMQ's order: topic
  * configs (from the master's fast port, listenPort-2), consumer offsets (merged in), delay offsets
  * (written verbatim), subscription groups. Tables are replaced only when the master's version differs.
  */

@@ -16,7 +16,7 @@ import java.util.function.BiFunction;
 import java.util.function.ToLongBiFunction;
 
 /**
- * Long polling (protocol.md §8.6): pulls that found nothing wait here, keyed {@code topic@queueId}.
+ * Long polling (docs/remoting.md §10.6): pulls that found nothing wait here, keyed {@code topic@queueId}.
  * A held pull is re-executed (without suspension) when a matching message arrives, when the periodic
  * check sees the queue grew, or when its suspend time is over; the re-execution's response is written
  * to the consumer. Thread-safe.

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Committed consumer offsets ("next offset to consume") per {@code topic@group} and queue, persisted
- * in {@code config/consumerOffset.json} (protocol.md §5.5) every {@code flushConsumerOffsetInterval}
+ * in {@code config/consumerOffset.json} (docs/store-layout.md §10) every {@code flushConsumerOffsetInterval}
  * and at shutdown. Thread-safe.
  */
 public final class ConsumerOffsetManager {

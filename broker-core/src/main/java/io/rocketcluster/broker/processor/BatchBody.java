@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * SEND_BATCH_MESSAGE body (protocol.md §4.7): concatenated entries, big-endian:
+ * SEND_BATCH_MESSAGE body (docs/remoting.md §5.3): concatenated entries, big-endian:
  * <pre>
  * offset  size  field
  * 0       4     TOTALSIZE = 22 + bodyLen + propsLen

@@ -17,7 +17,7 @@ import io.rocketcluster.remoting.protocol.RemotingCommand;
 import io.rocketcluster.remoting.protocol.RequestCode;
 import io.rocketcluster.remoting.protocol.ResponseCode;
 
-/** HEART_BEAT, UNREGISTER_CLIENT and CHECK_CLIENT_CONFIG (protocol.md §3.4, §8.1). */
+/** HEART_BEAT, UNREGISTER_CLIENT and CHECK_CLIENT_CONFIG (docs/remoting.md §5, §10.1). */
 public final class ClientManageProcessor implements RequestProcessor {
     private final BrokerController broker;
     /** Compiles the SQL92 subscriptions consumers check at start. */

@@ -10,7 +10,7 @@ import io.rocketcluster.remoting.protocol.RemotingCommand;
 import io.rocketcluster.remoting.protocol.RequestCode;
 import io.rocketcluster.remoting.protocol.ResponseCode;
 
-/** GET_CONSUMER_LIST_BY_GROUP, QUERY_CONSUMER_OFFSET and UPDATE_CONSUMER_OFFSET (protocol.md §3.4). */
+/** GET_CONSUMER_LIST_BY_GROUP, QUERY_CONSUMER_OFFSET and UPDATE_CONSUMER_OFFSET (docs/remoting.md §5). */
 public final class ConsumerManageProcessor implements RequestProcessor {
     private final BrokerController broker;
 

@@ -10,7 +10,7 @@ import io.rocketcluster.remoting.protocol.RemotingCommand;
 import io.rocketcluster.remoting.protocol.RequestCode;
 import io.rocketcluster.remoting.protocol.ResponseCode;
 
-/** LOCK_BATCH_MQ and UNLOCK_BATCH_MQ for orderly consumers (protocol.md §8.2). */
+/** LOCK_BATCH_MQ and UNLOCK_BATCH_MQ for orderly consumers (docs/remoting.md §10.2). */
 public final class LockProcessor implements RequestProcessor {
     private final BrokerController broker;
 

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Whole-table reads that slaves (and admin tools) make: GET_ALL_TOPIC_CONFIG,
- * GET_ALL_CONSUMER_OFFSET, GET_ALL_DELAY_OFFSET and GET_ALL_SUBSCRIPTIONGROUP_CONFIG (protocol.md §3.6).
+ * GET_ALL_CONSUMER_OFFSET, GET_ALL_DELAY_OFFSET and GET_ALL_SUBSCRIPTIONGROUP_CONFIG (docs/replication.md §4.1).
  */
 public final class MetadataProcessor implements RequestProcessor {
     private final BrokerController broker;

@@ -22,7 +22,7 @@ import io.rocketcluster.remoting.protocol.ResponseCode;
 import java.nio.ByteBuffer;
 
 /**
- * PULL_MESSAGE (and 5.x LITE_PULL_MESSAGE) with long polling (protocol.md §8.3-8.6). A pull that
+ * PULL_MESSAGE (and 5.x LITE_PULL_MESSAGE) with long polling (docs/remoting.md §10.3-10.6). A pull that
  * finds nothing and may be suspended is parked in the {@link PullRequestHoldService} and re-executed
  * when its queue grows or its suspend time ends.
  */

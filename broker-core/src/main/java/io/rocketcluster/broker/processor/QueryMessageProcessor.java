@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * QUERY_MESSAGE (protocol.md §3.7): looks {@code topic#key} up in the message index within
+ * QUERY_MESSAGE (docs/remoting.md §7): looks {@code topic#key} up in the message index within
  * [beginTimestamp, endTimestamp] and answers with the stored records concatenated, plus the
  * index's indexLastUpdateTimestamp / indexLastUpdatePhyoffset. {@code _UNIQUE_KEY_QUERY=true}
  * (a lookup by UNIQ_KEY message id) replaces maxNum with defaultQueryMaxNum. Nothing found →

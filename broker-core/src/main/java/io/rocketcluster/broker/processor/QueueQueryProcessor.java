@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Queue offsets and single messages: GET_MAX_OFFSET, GET_MIN_OFFSET, GET_EARLIEST_MSG_STORETIME,
- * SEARCH_OFFSET_BY_TIMESTAMP and VIEW_MESSAGE_BY_ID (protocol.md §3.4, §3.7).
+ * SEARCH_OFFSET_BY_TIMESTAMP and VIEW_MESSAGE_BY_ID (docs/remoting.md §5, §7).
  */
 public final class QueueQueryProcessor implements RequestProcessor {
     private final BrokerController broker;

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * CONSUMER_SEND_MSG_BACK (protocol.md §8.8): a message the consumer could not process goes to the
+ * CONSUMER_SEND_MSG_BACK (docs/store-layout.md §15): a message the consumer could not process goes to the
  * group's retry topic {@code %RETRY%<group>} with delay level 3 + reconsumeTimes (or the level the
  * consumer asked for), and after {@code maxReconsumeTimes} attempts to the dead-letter topic
  * {@code %DLQ%<group>}. The consumer gets SUCCESS only once the retry or dead-letter copy is as

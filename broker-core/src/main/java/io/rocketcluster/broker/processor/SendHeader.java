@@ -5,7 +5,7 @@ import io.rocketcluster.remoting.protocol.RequestCode;
 
 /**
  * The send request header, from either field naming: SEND_MESSAGE uses Java field names,
- * SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE single letters (protocol.md §3.4).
+ * SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE single letters (docs/remoting.md §5).
  */
 record SendHeader(String producerGroup, String topic, String defaultTopic, int defaultTopicQueueNums,
                   int queueId, int sysFlag, long bornTimestamp, int flag, String properties,

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** SEND_MESSAGE, SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE (protocol.md §3.4). */
+/** SEND_MESSAGE, SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE (docs/remoting.md §5). */
 public final class SendMessageProcessor implements RequestProcessor {
     private final BrokerController broker;
 
@@ -153,7 +153,7 @@ public final class SendMessageProcessor implements RequestProcessor {
 
     /**
      * A send to {@code %RETRY%<group>} (the client's own fallback when send-back failed) whose
-     * reconsume count reached the limit goes to {@code %DLQ%<group>} instead (protocol.md §8.8).
+     * reconsume count reached the limit goes to {@code %DLQ%<group>} instead (docs/store-layout.md §15).
      */
     private TopicConfig deadLetterIfExhausted(RemotingCommand request, SendHeader h) {
         String group = h.topic().substring(TopicValidator.RETRY_PREFIX.length());

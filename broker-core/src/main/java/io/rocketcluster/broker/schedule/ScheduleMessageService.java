@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Delivers scheduled messages (protocol.md §8.9), on the master only. Each level's queue of
+ * Delivers scheduled messages (docs/store-layout.md §13), on the master only. Each level's queue of
  * {@link DelayLevels#SCHEDULE_TOPIC} is walked in order from its persisted offset; an entry's tag
  * code is its deliver time, so a message is re-stored in its real topic and queue once that time has
  * come, never before, and in order within the level. Progress is kept in

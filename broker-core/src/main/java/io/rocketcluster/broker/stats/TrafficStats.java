@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Message traffic as the admin tools read it (protocol.md §3.8, VIEW_BROKER_STATS_DATA):
+ * Message traffic as the admin tools read it (docs/remoting.md §8, VIEW_BROKER_STATS_DATA):
  * <ul>
  *   <li>broker-wide puts and gets with their rate over the last 10 s, 60 s and 600 s
  *       ({@code putTps}, {@code getTransferedTps});</li>

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /**
  * One queue's index into the commitlog: 20-byte entries stored under
  * {@code consumequeue/<topic>/<queueId>/}, entry q at byte {@code q * 20} of the queue
- * (protocol.md §5.2):
+ * (docs/store-layout.md §8):
  * <pre>
  * offset  size  field
  * 0       8     commitlog offset of the message

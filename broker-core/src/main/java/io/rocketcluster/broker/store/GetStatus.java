@@ -1,6 +1,6 @@
 package io.rocketcluster.broker.store;
 
-/** Outcome of a read from a consume queue (protocol.md §8.5). */
+/** Outcome of a read from a consume queue (docs/remoting.md §10.5). */
 public enum GetStatus {
     FOUND,
     NO_MATCHED_MESSAGE,

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The properties string: {@code name \u0001 value \u0002 name \u0001 value ...} (protocol.md §4.3).
+ * The properties string: {@code name \u0001 value \u0002 name \u0001 value ...} (docs/store-layout.md §3.1).
  */
 public final class MessageProperties {
     public static final char NAME_VALUE_SEPARATOR = 1;

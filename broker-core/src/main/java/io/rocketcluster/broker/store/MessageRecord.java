@@ -8,7 +8,7 @@ import java.util.zip.CRC32;
 
 /**
  * The stored message record, byte-identical to RocketMQ 4.x commitlog records and pull bodies
- * (protocol.md §4.1). Big-endian; offsets for IPv4 born and store hosts (each IPv6 host adds 12):
+ * (docs/store-layout.md §2.1). Big-endian; offsets for IPv4 born and store hosts (each IPv6 host adds 12):
  * <pre>
  * offset  size   field
  * 0       4      TOTALSIZE (whole record)

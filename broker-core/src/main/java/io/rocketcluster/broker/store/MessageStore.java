@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The broker's store: commitlog, consume queues, message index and checkpoint under {@code storePathRootDir}, in
- * RocketMQ 4.x's layout (protocol.md §5). Owns the dispatcher and flush threads and performs
+ * RocketMQ 4.x's layout (docs/store-layout.md). Owns the dispatcher and flush threads and performs
  * recovery at start: after a clean stop the {@code abort} marker is absent; after a crash the torn
  * commitlog tail is truncated and consume queues are rebuilt from the last checkpoint.
  *
@@ -310,7 +310,7 @@ public final class MessageStore {
 
     /**
      * A consumable message with a {@code DELAY} level waits in {@link DelayLevels#SCHEDULE_TOPIC}
-     * queue level-1, remembering its real topic and queue (protocol.md §8.9).
+     * queue level-1, remembering its real topic and queue (docs/store-layout.md §13).
      */
     private void routeDelayed(MessageToStore m) {
         if (!CommitLog.isConsumable(m.sysFlag)) {
@@ -463,7 +463,7 @@ public final class MessageStore {
 
     /**
      * Reads up to {@code maxMsgNums} messages of a queue from {@code offset} that pass the filter,
-     * with RocketMQ's scan and transfer limits (protocol.md §8.5).
+     * with RocketMQ's scan and transfer limits (docs/remoting.md §10.5).
      */
     public GetResult get(String topic, int queueId, long offset, int maxMsgNums, MessageFilter filter) {
         ConsumeQueue cq = queues.find(topic, queueId);
@@ -633,7 +633,7 @@ public final class MessageStore {
      * The queue offset whose store time equals {@code timestamp}, else the nearer of the two
      * neighbouring messages (the earlier on a tie): before the first message that is the first, after
      * the last it is the last (not the max offset); 0 for an empty queue. Binary search over the
-     * consume queue (protocol.md §3.4 SEARCH_OFFSET_BY_TIMESTAMP, RocketMQ's getOffsetInQueueByTime).
+     * consume queue (docs/remoting.md §5 SEARCH_OFFSET_BY_TIMESTAMP, RocketMQ's getOffsetInQueueByTime).
      */
     public long offsetByTime(String topic, int queueId, long timestamp) {
         long first = minOffset(topic, queueId);

@@ -8,7 +8,7 @@ public final class MessageToStore {
     public int queueId;
     public int flag;
     public byte[] body;
-    /** RocketMQ properties string (protocol.md §4.3). */
+    /** RocketMQ properties string (docs/store-layout.md §3.1). */
     public String properties;
     public long bornTimestamp;
     public InetSocketAddress bornHost;

@@ -13,7 +13,7 @@ import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * Retention and the disk guard (protocol.md §5.7, with RocketCluster's disk-full rule):
+ * Retention and the disk guard (docs/store-layout.md §12, with RocketCluster's disk-full rule):
  * <ul>
  *   <li>A commitlog file older than {@code fileReservedTime} hours (file modification time) is
  *       deleted when the local hour is listed in {@code deleteWhen} ("04" or "04;16"), or at any hour

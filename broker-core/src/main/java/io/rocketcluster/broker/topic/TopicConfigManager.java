@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
 /**
  * The broker's topic table, persisted in {@code config/topics.json}. Every change bumps the
  * {@link DataVersion} that nameservers use to notice updates. Creates the system topics every broker
- * has at start (protocol.md §5.6) and auto-creates topics from {@code TBW102} on first send.
+ * has at start (docs/store-layout.md §11) and auto-creates topics from {@code TBW102} on first send.
  * Thread-safe.
  */
 public final class TopicConfigManager {
@@ -88,7 +88,7 @@ public final class TopicConfigManager {
     }
 
     /**
-     * Creates {@code topic} on first send from the template {@code defaultTopic} (protocol.md §7.5).
+     * Creates {@code topic} on first send from the template {@code defaultTopic} (docs/store-layout.md §11.4).
      * Returns the new config, or null when the template is missing or not inheritable.
      */
     public synchronized TopicConfig createOnSend(String topic, String defaultTopic, int clientQueueNums, int sysFlag) {

@@ -3,7 +3,7 @@ package io.rocketcluster.broker.topic;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Topic names and reserved topics (protocol.md §4.4). */
+/** Topic names and reserved topics (docs/store-layout.md §4). */
 public final class TopicValidator {
     public static final String AUTO_CREATE_TOPIC_KEY = "TBW102";
     public static final String SCHEDULE_TOPIC = io.rocketcluster.broker.store.DelayLevels.SCHEDULE_TOPIC;

@@ -13,7 +13,7 @@ import org.apache.logging.log4j.Logger;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * END_TRANSACTION (protocol.md §3.4, §8.10): commit (8) or roll back (12) a half message; 0
+ * END_TRANSACTION (docs/remoting.md §5, docs/store-layout.md §14): commit (8) or roll back (12) a half message; 0
  * (unknown) leaves it to the check. Usually oneway, so outcomes are logged; a sync caller gets them.
  */
 public final class EndTransactionProcessor implements RequestProcessor {

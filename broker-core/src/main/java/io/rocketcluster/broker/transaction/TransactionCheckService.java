@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Finds half messages left unresolved longer than {@code transactionTimeOut} and asks a live
- * producer of their group with CHECK_TRANSACTION_STATE (protocol.md §3.5, §8.10). Each check
+ * producer of their group with CHECK_TRANSACTION_STATE (docs/remoting.md §6, docs/store-layout.md §14). Each check
  * re-appends the half with {@code TRANSACTION_CHECK_TIMES + 1}, so the producer's answer refers to
  * the copy; after {@code transactionCheckMax} checks the half goes to TRANS_CHECK_MAX_TIME_TOPIC.
  * Progress through the half queue is the committed offset of group {@code CID_RMQ_SYS_TRANS},

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Transactional messages as RocketMQ 4.x stores them (protocol.md §8.10): a half message waits in
+ * Transactional messages as RocketMQ 4.x stores them (docs/store-layout.md §14): a half message waits in
  * {@code RMQ_SYS_TRANS_HALF_TOPIC} queue 0 with its real topic and queue in properties; commit
  * stores the real message (sysflag COMMIT, prepared offset = the half's commitlog offset) and an
  * op record, rollback only the op record. Op records live in {@code RMQ_SYS_TRANS_OP_HALF_TOPIC}

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * CHECK_CLIENT_CONFIG and PULL_MESSAGE with SQL92 subscriptions against an in-process broker: the
- * response codes of protocol.md §3.4/§8.4 and the messages a filtered pull returns.
+ * response codes of docs/remoting.md §5/§10.4 and the messages a filtered pull returns.
  */
 class SqlFilterProcessorTest {
     private static final String TOPIC = "SqlFilterTopic";

@@ -13,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MessageRecordTest {
-    /** The worked record of protocol.md §4.1, checked there against RocketMQ's own encoder. */
+    /** The worked record of docs/store-layout.md §2.1, checked there against RocketMQ's own encoder. */
     @Test
     void encodesTheReferenceRecordByteForByte() throws Exception {
         MessageToStore m = new MessageToStore();

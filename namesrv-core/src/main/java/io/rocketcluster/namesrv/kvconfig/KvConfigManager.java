@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Namespaced key-value settings kept by the name server (PUT/GET/DELETE_KV_CONFIG,
- * GET_KVLIST_BY_NAMESPACE; protocol.md §7.4), e.g. {@code ORDER_TOPIC_CONFIG/<topic>}.
+ * GET_KVLIST_BY_NAMESPACE; docs/remoting.md §4.5), e.g. {@code ORDER_TOPIC_CONFIG/<topic>}.
  * Every change is written through to {@code kvConfigPath} as
  * {@code {"configTable":{namespace:{key:value}}}} via {@link ConfigFile} (tmp + .bak + rename).
  *

@@ -19,7 +19,7 @@ import java.util.zip.CRC32;
 
 /**
  * What brokers send: REGISTER_BROKER (103), UNREGISTER_BROKER (104), QUERY_DATA_VERSION (322)
- * (protocol.md §3.3, §7.2, §7.3). Stateless; thread-safe.
+ * (docs/remoting.md §4.1, §4.2, §4.4). Stateless; thread-safe.
  */
 public final class BrokerRequestProcessor implements NamesrvRequestProcessor {
     private static final Logger LOG = LogManager.getLogger(BrokerRequestProcessor.class);

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * PUT_KV_CONFIG (100), GET_KV_CONFIG (101), DELETE_KV_CONFIG (102), GET_KVLIST_BY_NAMESPACE (219)
- * (protocol.md §3.3). Missing entries answer 22 QUERY_NOT_FOUND with RocketMQ's remarks.
+ * (docs/remoting.md §4.1). Missing entries answer 22 QUERY_NOT_FOUND with RocketMQ's remarks.
  * Stateless; thread-safe.
  */
 public final class KvConfigRequestProcessor implements NamesrvRequestProcessor {

@@ -25,7 +25,7 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
- * The REGISTER_BROKER body (protocol.md §7.3), plain JSON or, with header {@code compressed=true},
+ * The REGISTER_BROKER body (docs/remoting.md §4.4), plain JSON or, with header {@code compressed=true},
  * a zlib stream (big-endian ints):
  * <pre>
  *   int dvLen | DataVersion JSON

@@ -7,7 +7,7 @@ import io.rocketcluster.remoting.protocol.RequestCode;
 
 /**
  * Route changes made by admin tools: WIPE_WRITE_PERM_OF_BROKER (205), ADD_WRITE_PERM_OF_BROKER (327),
- * DELETE_TOPIC_IN_NAMESRV (216). They change name server memory only (protocol.md §3.3, §7.2).
+ * DELETE_TOPIC_IN_NAMESRV (216). They change name server memory only (docs/remoting.md §4.1, §4.2).
  * Stateless; thread-safe.
  */
 public final class TopicAdminProcessor implements NamesrvRequestProcessor {

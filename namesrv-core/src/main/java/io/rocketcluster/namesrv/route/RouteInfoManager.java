@@ -29,7 +29,7 @@ import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
 
 /**
- * The name server's route tables and broker liveness (protocol.md §7.2):
+ * The name server's route tables and broker liveness (docs/remoting.md §4.2):
  * <pre>
  *   topicQueueTable    topic      → brokerName → QueueData   (set by masters' registrations)
  *   brokerAddrTable    brokerName → BrokerData {cluster, brokerId → addr}
@@ -53,7 +53,7 @@ public final class RouteInfoManager {
     private static final Logger LOG = LogManager.getLogger(RouteInfoManager.class);
     /** Broker id of a master. */
     public static final long MASTER_ID = 0L;
-    /** topicSysFlag bits (protocol.md §5.6). */
+    /** topicSysFlag bits (docs/store-layout.md §11). */
     static final int FLAG_UNIT = 0x1;
     static final int FLAG_UNIT_SUB = 0x2;
 
@@ -74,7 +74,7 @@ public final class RouteInfoManager {
     // ------------------------------------------------------------------ registration
 
     /**
-     * Handles a REGISTER_BROKER (protocol.md §7.2 steps 1-6).
+     * Handles a REGISTER_BROKER (docs/remoting.md §4.2 steps 1-6).
      *
      * @param topicConfigWrapper the broker's topics and their version; null (like an absent body) is
      *                           an empty table at version {0,0}
@@ -328,7 +328,7 @@ public final class RouteInfoManager {
 
     /**
      * The route of {@code topic}: found only when the topic has queue data and at least one of its
-     * broker names has broker data (protocol.md §7.1). {@code orderTopicConf} is left to the caller.
+     * broker names has broker data (docs/remoting.md §4.3). {@code orderTopicConf} is left to the caller.
      */
     public Optional<TopicRouteData> topicRoute(String topic) {
         return topicRoute(topic, false);

@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * A small text file replaced as a whole, the way RocketMQ keeps its config files (protocol.md §5.5):
+ * A small text file replaced as a whole, the way RocketMQ keeps its config files (docs/store-layout.md §10):
  * <pre>
  *   &lt;file&gt;.tmp   new content, written and forced to disk first
  *   &lt;file&gt;.bak   the previous content, copied aside before the swap

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** GET_CONSUME_STATS response body (protocol.md §3.7): per-queue progress and the group's pull TPS. */
+/** GET_CONSUME_STATS response body (docs/remoting.md §7): per-queue progress and the group's pull TPS. */
 public class ConsumeStats {
     @JsonSerialize(keyUsing = MessageQueueKeys.Serializer.class)
     @JsonDeserialize(keyUsing = MessageQueueKeys.Deserializer.class)

@@ -3,7 +3,7 @@ package io.rocketcluster.remoting.data;
 import java.util.ArrayList;
 import java.util.List;
 
-/** HEART_BEAT request body (protocol.md §8.1). */
+/** HEART_BEAT request body (docs/remoting.md §10.1). */
 public class HeartbeatData {
     public String clientID;
     public List<ProducerData> producerDataSet = new ArrayList<>();

@@ -15,7 +15,7 @@ import io.rocketcluster.remoting.protocol.RemotingProtocolException;
 import java.io.IOException;
 
 /**
- * JSON bodies as RocketMQ's fastjson peers read and write them (protocol.md §7.6): properties in
+ * JSON bodies as RocketMQ's fastjson peers read and write them (docs/remoting.md §11): properties in
  * alphabetical order, nulls omitted, unknown properties ignored, unquoted map keys accepted on input,
  * strictly standard JSON on output. Wire types expose public fields.
  */

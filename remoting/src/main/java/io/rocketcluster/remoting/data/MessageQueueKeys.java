@@ -11,7 +11,7 @@ import java.io.IOException;
 /**
  * Map keys of type {@link MessageQueue} (ConsumeStats, TopicStatsTable, ResetOffsetBody): fastjson
  * writes them as a raw object in key position, which is not JSON; every 4.x/5.x client also accepts
- * the key as a JSON <em>string</em> holding that object (protocol.md §7.6 item 4), which is what
+ * the key as a JSON <em>string</em> holding that object (docs/remoting.md §11 item 4), which is what
  * {@link Serializer} writes: {@code "{\"brokerName\":\"b\",\"queueId\":0,\"topic\":\"t\"}"}.
  * {@link Deserializer} reads that form back.
  */

@@ -1,6 +1,6 @@
 package io.rocketcluster.remoting.data;
 
-/** Topic and broker permission bits (protocol.md §5.6). */
+/** Topic and broker permission bits (docs/store-layout.md §11). */
 public final class Perm {
     public static final int PRIORITY = 0x8;
     public static final int READ = 0x4;

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** GET_ROUTEINFO_BY_TOPIC response body (protocol.md §7.1). */
+/** GET_ROUTEINFO_BY_TOPIC response body (docs/remoting.md §4.3). */
 public class TopicRouteData {
     public String orderTopicConf;
     public List<QueueData> queueDatas = new ArrayList<>();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** GET_TOPIC_STATS_INFO response body (protocol.md §3.7). */
+/** GET_TOPIC_STATS_INFO response body (docs/remoting.md §7). */
 public class TopicStatsTable {
     @JsonSerialize(keyUsing = MessageQueueKeys.Serializer.class)
     @JsonDeserialize(keyUsing = MessageQueueKeys.Deserializer.class)

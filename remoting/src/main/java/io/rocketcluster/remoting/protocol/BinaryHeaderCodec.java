@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The ROCKETMQ binary header (protocol.md §2.2), big-endian:
+ * The ROCKETMQ binary header (docs/remoting.md §2.2), big-endian:
  * <pre>
  * offset  size  field
  * 0       2     code

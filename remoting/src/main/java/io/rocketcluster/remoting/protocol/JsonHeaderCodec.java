@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The JSON header (protocol.md §2.1): compact, fields in alphabetical order, nulls omitted, extFields
+ * The JSON header (docs/remoting.md §2.1): compact, fields in alphabetical order, nulls omitted, extFields
  * as strings. Decoding accepts any field order, unknown fields and non-string extFields values.
  */
 final class JsonHeaderCodec {

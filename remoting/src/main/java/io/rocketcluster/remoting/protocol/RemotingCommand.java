@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One request or response of the RocketMQ remoting protocol: the logical header fields
- * (protocol.md §2.1) plus an opaque body. Custom header fields travel as string
+ * (docs/remoting.md §2.1) plus an opaque body. Custom header fields travel as string
  * {@link #extFields()}; typed accessors parse them and name the field when it is missing or bad.
  *
  * <p>Not thread-safe: a command is built by one thread and then handed over.

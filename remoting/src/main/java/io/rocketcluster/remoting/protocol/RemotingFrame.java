@@ -3,7 +3,7 @@ package io.rocketcluster.remoting.protocol;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The remoting frame (protocol.md §1), big-endian:
+ * The remoting frame (docs/remoting.md §1), big-endian:
  * <pre>
  * offset  size  field
  * 0       4     frameLength = 4 + H + B   (bytes that follow this field)

@@ -1,6 +1,6 @@
 package io.rocketcluster.remoting.protocol;
 
-/** Request codes of the RocketMQ 4.x remoting protocol (protocol.md §3.2). */
+/** Request codes of the RocketMQ 4.x remoting protocol (docs/remoting.md §3.2). */
 public final class RequestCode {
     public static final int SEND_MESSAGE = 10;
     public static final int PULL_MESSAGE = 11;

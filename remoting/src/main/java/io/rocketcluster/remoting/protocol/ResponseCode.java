@@ -1,6 +1,6 @@
 package io.rocketcluster.remoting.protocol;
 
-/** Response codes of the RocketMQ 4.x remoting protocol (protocol.md §3.1). */
+/** Response codes of the RocketMQ 4.x remoting protocol (docs/remoting.md §3.1). */
 public final class ResponseCode {
     public static final int SUCCESS = 0;
     public static final int SYSTEM_ERROR = 1;

@@ -1,6 +1,6 @@
 package io.rocketcluster.remoting.protocol;
 
-/** Header serialization of a frame: the high byte of the header-meta word (protocol.md §1). */
+/** Header serialization of a frame: the high byte of the header-meta word (docs/remoting.md §1). */
 public enum SerializeType {
     JSON((byte) 0),
     ROCKETMQ((byte) 1);

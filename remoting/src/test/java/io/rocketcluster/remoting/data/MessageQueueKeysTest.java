@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Queue-keyed maps go out as JSON strings holding the queue object (protocol.md §7.6 item 4). */
+/** Queue-keyed maps go out as JSON strings holding the queue object (docs/remoting.md §11 item 4). */
 class MessageQueueKeysTest {
     @Test
     void consumeStatsKeysAreStringsHoldingTheQueue() throws Exception {

@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The worked examples of protocol.md §1 and §2.2, checked there against RocketMQ's own codec. */
+/** The worked examples of docs/remoting.md §1 and §2.2, checked there against RocketMQ's own codec. */
 class RemotingFrameTest {
     private static final String JSON_HEADER = "{\"code\":105,\"extFields\":{\"topic\":\"TopicTest\"},\"flag\":0,"
             + "\"language\":\"JAVA\",\"opaque\":0,\"serializeTypeCurrentRPC\":\"JSON\",\"version\":407}";

@@ -12,7 +12,7 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * One file of the message index, in RocketMQ 4.x's layout (protocol.md §5.3): a hash table of
+ * One file of the message index, in RocketMQ 4.x's layout (docs/store-layout.md §9): a hash table of
  * {@code hashSlotNum} slots whose chains run through up to {@code indexNum} fixed-size entries, each
  * pointing at a commitlog record. Big-endian, memory-mapped, size
  * {@code 40 + hashSlotNum*4 + indexNum*20} bytes:

@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
- * The message index (protocol.md §5.3): {@link IndexFile}s under {@code <storePathRootDir>/index/},
+ * The message index (docs/store-layout.md §9): {@link IndexFile}s under {@code <storePathRootDir>/index/},
  * each named by its creation time {@code yyyyMMddHHmmssSSS} (local time zone; a name is always later
  * than the newest existing one, so name order is creation order). For every dispatched record except
  * rollback-type ones it indexes {@code topic#UNIQ_KEY} and {@code topic#<each KEYS token>}, all keys
