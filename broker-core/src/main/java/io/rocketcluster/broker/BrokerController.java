@@ -115,12 +115,18 @@ public final class BrokerController {
      */
     public BrokerController(BrokerConfig brokerConfig, MessageStoreConfig storeConfig, NettyServerConfig serverConfig,
                             Duration brokerIP1Wait) {
+        this(brokerConfig, storeConfig, serverConfig, brokerIP1Wait, io.rocketcluster.broker.store.DiskSync.SYSTEM);
+    }
+
+    /** As above, with the store forcing through {@code diskSync} (fault-injection tests; see BrokerStartup). */
+    public BrokerController(BrokerConfig brokerConfig, MessageStoreConfig storeConfig, NettyServerConfig serverConfig,
+                            Duration brokerIP1Wait, io.rocketcluster.broker.store.DiskSync diskSync) {
         this.brokerConfig = brokerConfig;
         this.storeConfig = storeConfig;
         this.serverConfig = serverConfig;
         this.clock = System::currentTimeMillis;
         Path configDir = Path.of(storeConfig.getStorePathRootDir(), "config");
-        this.store = new MessageStore(storeConfig, clock);
+        this.store = new MessageStore(storeConfig, clock, io.rocketcluster.broker.store.DiskUsage.fileSystem(), diskSync);
         this.topics = new TopicConfigManager(brokerConfig, configDir, clock);
         this.offsets = new ConsumerOffsetManager(configDir);
         this.groups = new SubscriptionGroupManager(configDir, brokerConfig.isAutoCreateSubscriptionGroup(), clock);

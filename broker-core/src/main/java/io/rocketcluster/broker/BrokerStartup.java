@@ -1,6 +1,7 @@
 package io.rocketcluster.broker;
 
 import io.rocketcluster.broker.config.BrokerConfigLoader;
+import io.rocketcluster.broker.store.DiskSync;
 import io.rocketcluster.remoting.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Security;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code mqbroker [-c broker.conf] [-n namesrvAddr] [-p]}: starts a broker until SIGTERM. */
@@ -51,6 +53,28 @@ public final class BrokerStartup implements Callable<Integer> {
         }
     }
 
+    /**
+     * The store's {@link DiskSync}: the real msync, unless the JVM property
+     * {@value #FAULT_INJECTION_PROPERTY} names a class implementing it (with a public no-argument
+     * constructor) on the classpath. Only fault tests set it: they prove with a real broker and the
+     * official client what a failing disk does (README "Limits and guarantees").
+     */
+    static DiskSync diskSync() {
+        String className = System.getProperty(FAULT_INJECTION_PROPERTY);
+        if (className == null || className.isBlank()) {
+            return DiskSync.SYSTEM;
+        }
+        try {
+            DiskSync d = (DiskSync) Class.forName(className).getDeclaredConstructor().newInstance();
+            System.err.println("mqbroker: fault injection: the store forces through " + className);
+            return d;
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("cannot use " + className + " as " + FAULT_INJECTION_PROPERTY + ": " + e, e);
+        }
+    }
+
+    static final String FAULT_INJECTION_PROPERTY = "rocketcluster.faultInjection.diskSync";
+
     @Override
     public Integer call() throws Exception {
         if (configFile != null && !Files.isReadable(configFile)) {
@@ -68,7 +92,8 @@ public final class BrokerStartup implements Callable<Integer> {
             System.out.print(cfg.binder().render());
             return 0;
         }
-        BrokerController broker = new BrokerController(cfg.broker(), cfg.store(), cfg.server());
+        BrokerController broker = new BrokerController(cfg.broker(), cfg.store(), cfg.server(),
+                Duration.ofSeconds(30), diskSync());
         // SIGTERM (bin/mqshutdown, docker stop, Kubernetes) takes the graceful path, even during start-up
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.shutdown();

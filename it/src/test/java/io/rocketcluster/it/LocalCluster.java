@@ -32,6 +32,8 @@ public final class LocalCluster implements AutoCloseable {
         final String name;
         final Map<String, String> config;
         final int port;
+        final List<String> jvmOptions = new ArrayList<>();
+        final List<Path> extraClasspath = new ArrayList<>();
         ServerProcess process;
 
         BrokerNode(String name, Map<String, String> config, int port) {
@@ -61,13 +63,24 @@ public final class LocalCluster implements AutoCloseable {
             Path conf = work.resolve(name + ".conf");
             Files.writeString(conf, config.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining("\n", "", "\n")));
-            process = ServerProcess.broker(name, conf, work).start();
+            process = ServerProcess.broker(name, conf, work, jvmOptions, extraClasspath).start();
             processes.add(process);
             return this;
         }
 
         public void stop() throws InterruptedException {
             process.stop();
+        }
+
+        /** Runs the broker JVM with {@code -Dkey=value} and {@code entry} on its classpath (fault injection). */
+        public BrokerNode withJvm(List<String> options, Path classpathEntry) {
+            jvmOptions.addAll(options);
+            extraClasspath.add(classpathEntry);
+            return this;
+        }
+
+        public boolean isAlive() {
+            return process != null && process.isAlive();
         }
 
         public void kill9() throws InterruptedException {

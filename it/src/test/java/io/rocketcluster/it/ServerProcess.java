@@ -35,20 +35,37 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess broker(String name, Path configFile, Path work) {
-        return create(name, "broker-core", "io.rocketcluster.broker.BrokerStartup", configFile, work);
+        return broker(name, configFile, work, List.of(), List.of());
+    }
+
+    /**
+     * A broker JVM with extra {@code -D} options and classpath entries (fault-injection tests put
+     * their own classes, which use only broker-core's API and the JDK, on the broker's classpath).
+     */
+    static ServerProcess broker(String name, Path configFile, Path work, List<String> jvmOptions,
+                                List<Path> extraClasspath) {
+        return create(name, "broker-core", "io.rocketcluster.broker.BrokerStartup", configFile, work, jvmOptions,
+                extraClasspath);
     }
 
     private static ServerProcess create(String name, String module, String mainClass, Path configFile, Path work) {
+        return create(name, module, mainClass, configFile, work, List.of(), List.of());
+    }
+
+    private static ServerProcess create(String name, String module, String mainClass, Path configFile, Path work,
+                                        List<String> jvmOptions, List<Path> extraClasspath) {
         Path target = ROOT.resolve(module).resolve("target");
         Path jar = target.resolve(module + ".jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run mvn package first");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        StringBuilder classpath = new StringBuilder(jar + File.pathSeparator + target.resolve("lib") + "/*");
+        extraClasspath.forEach(p -> classpath.append(File.pathSeparator).append(p));
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "-Drocketcluster.log.target=console", "-Duser.home=" + work.resolve("home"),
-                "-cp", jar + File.pathSeparator + target.resolve("lib") + "/*", mainClass,
-                "-c", configFile.toString()));
+                "-Drocketcluster.log.target=console", "-Duser.home=" + work.resolve("home")));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", classpath.toString(), mainClass, "-c", configFile.toString()));
         return new ServerProcess(name, cmd, work.resolve(name + ".log"));
     }
 

@@ -107,11 +107,20 @@ public final class MappedFileQueue {
             return null;
         }
         int index = (int) ((offset - first.fileFromOffset()) / fileSize);
-        if (index >= files.size()) {
-            return null;
+        try {
+            MappedFile f = files.get(index);
+            if (offset >= f.fileFromOffset() && offset < f.fileFromOffset() + fileSize) {
+                return f;
+            }
+        } catch (IndexOutOfBoundsException e) {
+            // retention or truncation changed the list since first() was read
         }
-        MappedFile f = files.get(index);
-        return offset < f.fileFromOffset() + fileSize ? f : null;
+        for (MappedFile f : files) { // the list changed under us: look it up in a consistent snapshot
+            if (offset >= f.fileFromOffset() && offset < f.fileFromOffset() + fileSize) {
+                return f;
+            }
+        }
+        return null;
     }
 
     public long minOffset() {

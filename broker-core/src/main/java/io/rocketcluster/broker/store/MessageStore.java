@@ -121,14 +121,22 @@ public final class MessageStore {
         Path abort = root.resolve("abort");
         recoveredFromCrash = Files.exists(abort);
         checkpoint = new StoreCheckpoint(root.resolve("checkpoint"), diskSync);
-        commitLog.load(!recoveredFromCrash);
-        queues.load(!recoveredFromCrash);
-        if (index != null) {
-            index.load();
+        try {
+            commitLog.load(!recoveredFromCrash);
+            queues.load(!recoveredFromCrash);
+            if (index != null) {
+                index.load();
+            }
+            recover();
+        } catch (RuntimeException e) {
+            abandonFailedStart();
+            throw e;
         }
-        recover();
         try {
             Files.writeString(abort, "");
+            try (FileChannel marker = FileChannel.open(abort, StandardOpenOption.WRITE)) {
+                marker.force(true); // a power loss must not make the next start look like a clean stop
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + abort, e);
         }
@@ -447,6 +455,9 @@ public final class MessageStore {
     public long truncateCommitLog(long offset) {
         long[] dropped = new long[1];
         dispatcher.exclusively(() -> {
+            // queues must know every record below the cut, or the next offsets handed out after it
+            // would reuse queue offsets of records the dispatcher had not reached yet
+            dispatcher.catchUp();
             dropped[0] = commitLog.maxOffset() - offset;
             commitLog.truncateTo(offset);
             queues.truncateAfter(offset);
@@ -776,6 +787,22 @@ public final class MessageStore {
         } else {
             LOG.error("store {} shut down after an I/O failure: the abort marker stays, the next start recovers "
                     + "from what is on disk", root);
+        }
+    }
+
+    /** A start that failed in recovery lets go of the files and the lock, changing nothing on disk. */
+    private void abandonFailedStart() {
+        queues.abandon();
+        if (index != null) {
+            index.abandon();
+        }
+        commitLog.abandon();
+        checkpoint.close();
+        try {
+            fileLock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release store lock", e);
         }
     }
 

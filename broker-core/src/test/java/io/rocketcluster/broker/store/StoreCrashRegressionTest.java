@@ -86,6 +86,28 @@ class StoreCrashRegressionTest {
     }
 
     /**
+     * Found by the property test: a truncation while the dispatcher lagged rebuilt the next queue
+     * offsets from queues that did not list the undispatched records yet, so a later message reused
+     * a queue offset and replaced an acknowledged one in its queue.
+     */
+    @Test
+    void aTruncationWhileDispatchLagsKeepsEveryQueueOffset() throws Exception {
+        MessageStore s = open();
+        for (int round = 0; round < 20; round++) {
+            long before = s.maxOffset("A", 0);
+            s.put(msg("A", "kept " + round), false).get();
+            PutResult cut = s.put(msg("B", "cut " + round), false).get();
+            s.truncateCommitLog(cut.wroteOffset());
+            s.put(msg("A", "after " + round), false).get();
+            long expected = before + 2;
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> s.maxOffset("A", 0) >= expected);
+            assertThat(s.maxOffset("A", 0)).as("round %d", round).isEqualTo(expected);
+        }
+        s.shutdown();
+    }
+
+    /**
      * Found by the property test (a JVM crash): shutting down while a consume-queue flush task ran
      * let that task write the checkpoint after it was unmapped. Shutdown now waits for the task.
      */

@@ -364,8 +364,11 @@ public final class IndexFile {
 
     /** Forces what changed since the last flush to disk; returns endTimestamp as of this flush. */
     public synchronized long flush() {
+        if (closed) {
+            return 0; // deleted by retention while a flush round held it: never read an unmapped buffer
+        }
         long end = buf.getLong(END_TIMESTAMP);
-        if (dirty && !closed) {
+        if (dirty) {
             diskSync.force(path, buf, 0, buf.capacity());
             dirty = false;
         }
