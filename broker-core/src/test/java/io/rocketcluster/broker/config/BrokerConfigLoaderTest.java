@@ -12,9 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BrokerConfigLoaderTest {
-    /** shared/fixtures: user-style files, loaded exactly as users write them. */
+    /** src/test/resources/fixtures: user-style files, loaded exactly as users write them. */
     private static final Path FIXTURES = Path.of(System.getProperty("rocketcluster.fixtures",
-            "../../shared/fixtures"));
+            "src/test/resources/fixtures"));
 
     @Test
     void loadsTheUsersMasterConfigAsItIs() throws Exception {
