@@ -201,8 +201,10 @@ public final class MappedFile {
     /**
      * Forces written bytes to disk when at least {@code leastPages} 4 KiB pages are dirty (0 = always).
      * A destroyed file is skipped. An I/O error propagates (the store then stops taking writes).
+     * Serialised with {@link #truncate}: a flush finishing after a truncation must not claim the
+     * truncated range as flushed (the entries written there next would never be forced).
      */
-    public int flush(int leastPages) {
+    public synchronized int flush(int leastPages) {
         int wrote = wrotePosition;
         int flushed = flushedPosition;
         if (wrote > flushed && (leastPages <= 0 || (wrote / 4096) - (flushed / 4096) >= leastPages)) {
@@ -225,7 +227,7 @@ public final class MappedFile {
      * bytes: a truncation (recovery of a torn tail, a slave cut to its master's end) must survive a
      * power loss, or the dropped bytes come back after it.
      */
-    public void truncate(int pos) {
+    public synchronized void truncate(int pos) {
         // Zero what a torn append may have left (bounded by the largest frame), touching only
         // non-zero bytes so that untouched pages stay clean.
         int end = (int) Math.min(fileSize, (long) pos + TRUNCATE_WINDOW);

@@ -123,4 +123,23 @@ class StoreCrashRegressionTest {
         assertThat(s.maxOffset("A", 0)).isEqualTo(20);
         s.shutdown();
     }
+
+    /**
+     * Found by the property test: a consume-queue flush that finished after a truncation of the same
+     * file set its flushed position past the new end, so the entries written there next were never
+     * forced and a power loss emptied the queue. Flush and truncate are now serialised per file.
+     */
+    @Test
+    void aFlushRacingATruncationNeverSkipsTheEntriesWrittenAfterIt() throws Exception {
+        MappedFile f = new MappedFile(root.resolve(MappedFile.fileName(0)), 4096, disk);
+        for (int round = 0; round < 200; round++) {
+            f.append(java.nio.ByteBuffer.wrap(new byte[]{1, 2, 3, 4}));
+            Thread flusher = new Thread(() -> f.flush(0));
+            flusher.start();
+            f.truncate(0);
+            flusher.join();
+            assertThat(f.flushedPosition()).as("round %d", round).isLessThanOrEqualTo(f.wrotePosition());
+        }
+        f.close(true);
+    }
 }
