@@ -5,6 +5,7 @@ import io.rocketcluster.broker.BrokerController;
 import io.rocketcluster.broker.client.ClientChannelInfo;
 import io.rocketcluster.broker.client.ConsumerGroupInfo;
 import io.rocketcluster.broker.store.MessageRecord;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.remoting.netty.RemotingEndpoint;
 import io.rocketcluster.remoting.netty.RemotingException;
 import io.rocketcluster.remoting.netty.RequestProcessor;
@@ -49,6 +50,10 @@ final class ClientRelayProcessor implements RequestProcessor {
     @Override
     public CompletableFuture<RemotingCommand> processAsync(Channel channel, RemotingCommand request) {
         String group = request.require("consumerGroup");
+        String invalid = GroupValidator.check(group);
+        if (invalid != null) {
+            return done(Replies.error(request, ResponseCode.SYSTEM_ERROR, invalid));
+        }
         String clientId = request.get("clientId");
         ClientChannelInfo client = find(group, clientId);
         if (client == null) {

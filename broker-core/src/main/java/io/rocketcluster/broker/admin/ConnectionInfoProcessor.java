@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.rocketcluster.broker.BrokerController;
 import io.rocketcluster.broker.client.ClientChannelInfo;
 import io.rocketcluster.broker.client.ConsumerGroupInfo;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.remoting.data.Connection;
 import io.rocketcluster.remoting.data.ConsumerConnection;
 import io.rocketcluster.remoting.data.ProducerConnection;
@@ -49,6 +50,10 @@ final class ConnectionInfoProcessor implements RequestProcessor {
 
     private RemotingCommand consumers(RemotingCommand request) {
         String group = request.require("consumerGroup");
+        String invalid = GroupValidator.check(group);
+        if (invalid != null) {
+            return Replies.error(request, ResponseCode.SYSTEM_ERROR, invalid);
+        }
         ConsumerGroupInfo info = broker.consumers().group(group);
         if (info == null || info.channels().isEmpty()) {
             return Replies.error(request, ResponseCode.CONSUMER_NOT_ONLINE, "the consumer group[" + group + "] not online");
@@ -64,6 +69,10 @@ final class ConnectionInfoProcessor implements RequestProcessor {
 
     private RemotingCommand producers(RemotingCommand request) {
         String group = request.require("producerGroup");
+        String invalid = GroupValidator.check(group);
+        if (invalid != null) {
+            return Replies.error(request, ResponseCode.SYSTEM_ERROR, invalid);
+        }
         Map<Channel, ClientChannelInfo> members = broker.producers().group(group);
         if (members.isEmpty()) {
             return Replies.error(request, ResponseCode.SYSTEM_ERROR, "the producer group[" + group + "] not exist");

@@ -3,6 +3,7 @@ package io.rocketcluster.broker.admin;
 import io.netty.channel.Channel;
 import io.rocketcluster.broker.BrokerController;
 import io.rocketcluster.broker.client.ConsumerGroupInfo;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.remoting.data.ConsumeStats;
 import io.rocketcluster.remoting.data.ConsumeStatsList;
 import io.rocketcluster.remoting.data.GroupList;
@@ -60,6 +61,10 @@ final class ConsumeStatsProcessor implements RequestProcessor {
 
     private RemotingCommand consumeStats(RemotingCommand request) {
         String group = request.require("consumerGroup");
+        String invalid = GroupValidator.check(group);
+        if (invalid != null) {
+            return Replies.error(request, ResponseCode.SYSTEM_ERROR, invalid);
+        }
         String topic = request.get("topic");
         Set<String> topics = Replies.isBlank(topic) ? topicsOf(group) : Set.of(topic);
         ConsumeStats stats = new ConsumeStats();
@@ -150,6 +155,10 @@ final class ConsumeStatsProcessor implements RequestProcessor {
     private RemotingCommand timeSpan(RemotingCommand request) {
         String topic = request.require("topic");
         String group = request.require("group");
+        String invalid = GroupValidator.check(group);
+        if (invalid != null) {
+            return Replies.error(request, ResponseCode.SYSTEM_ERROR, invalid);
+        }
         TopicConfig c = broker.topics().get(topic);
         if (c == null) {
             return Replies.error(request, ResponseCode.TOPIC_NOT_EXIST, "topic[" + topic + "] not exist");
@@ -181,6 +190,10 @@ final class ConsumeStatsProcessor implements RequestProcessor {
     private RemotingCommand correctionOffset(RemotingCommand request) {
         String topic = request.require("topic");
         String compareGroup = request.require("compareGroup");
+        String invalid = GroupValidator.check(compareGroup);
+        if (invalid != null) {
+            return Replies.error(request, ResponseCode.SYSTEM_ERROR, invalid);
+        }
         String filter = request.get("filterGroups");
         Set<String> filtered = Replies.isBlank(filter) ? Set.of()
                 : Arrays.stream(filter.split(",")).map(String::trim).collect(Collectors.toSet());
@@ -211,6 +224,13 @@ final class ConsumeStatsProcessor implements RequestProcessor {
     private RemotingCommand cloneOffsets(RemotingCommand request) {
         String src = request.require("srcGroup");
         String dest = request.require("destGroup");
+        String invalid = GroupValidator.check(src);
+        if (invalid == null) {
+            invalid = GroupValidator.check(dest);
+        }
+        if (invalid != null) {
+            return Replies.error(request, ResponseCode.SYSTEM_ERROR, invalid);
+        }
         String topic = request.get("topic");
         boolean offline = request.getBoolean("offline", false);
         Set<String> topics = Replies.isBlank(topic) ? topicsOf(src) : Set.of(topic);

@@ -2,6 +2,7 @@ package io.rocketcluster.broker.admin;
 
 import io.netty.channel.Channel;
 import io.rocketcluster.broker.BrokerController;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.remoting.data.Json;
 import io.rocketcluster.remoting.data.SubscriptionGroupConfig;
 import io.rocketcluster.remoting.netty.RemotingEndpoint;
@@ -20,7 +21,6 @@ import org.apache.logging.log4j.Logger;
  */
 final class GroupAdminProcessor implements RequestProcessor {
     private static final Logger LOG = LogManager.getLogger(GroupAdminProcessor.class);
-    static final int MAX_GROUP_LENGTH = 255;
 
     private final BrokerController broker;
 
@@ -63,6 +63,11 @@ final class GroupAdminProcessor implements RequestProcessor {
 
     private RemotingCommand delete(Channel channel, RemotingCommand request) {
         String group = request.require("groupName");
+        String invalid = GroupValidator.check(group);
+        if (invalid != null && !broker.groups().snapshot().subscriptionGroupTable.containsKey(group)) {
+            // an existing group (say, created before names were checked) can always be deleted
+            return Replies.error(request, ResponseCode.SYSTEM_ERROR, invalid);
+        }
         boolean removeOffset = request.getBoolean("removeOffset", false);
         boolean existed = broker.groups().delete(group);
         if (removeOffset) {
@@ -74,13 +79,8 @@ final class GroupAdminProcessor implements RequestProcessor {
         return Replies.ok(request);
     }
 
+    /** Why {@code group} cannot be a subscription (consumer) group, or null. */
     static String checkName(String group) {
-        if (Replies.isBlank(group)) {
-            return "the group name is blank";
-        }
-        if (group.length() > MAX_GROUP_LENGTH) {
-            return "the group name is longer than " + MAX_GROUP_LENGTH + " characters";
-        }
-        return null;
+        return GroupValidator.checkConsumerGroup(group);
     }
 }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.rocketcluster.broker.BrokerController;
 import io.rocketcluster.broker.client.ClientChannelInfo;
 import io.rocketcluster.broker.client.ConsumerGroupInfo;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.remoting.data.Json;
 import io.rocketcluster.remoting.data.MessageQueue;
 import io.rocketcluster.remoting.data.ResetOffsetBody;
@@ -50,6 +51,10 @@ final class ResetOffsetProcessor implements RequestProcessor {
     public RemotingCommand process(Channel channel, RemotingCommand request) {
         String topic = request.require("topic");
         String group = request.require("group");
+        String invalid = GroupValidator.check(group);
+        if (invalid != null) {
+            return Replies.error(request, ResponseCode.SYSTEM_ERROR, invalid);
+        }
         long timestamp = request.requireLong("timestamp");
         boolean force = request.getBoolean("isForce", false);
         TopicConfig c = broker.topics().get(topic);

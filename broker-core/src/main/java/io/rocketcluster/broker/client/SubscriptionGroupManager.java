@@ -1,5 +1,6 @@
 package io.rocketcluster.broker.client;
 
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.broker.util.JsonConfigFile;
 import io.rocketcluster.remoting.data.DataVersion;
 import io.rocketcluster.remoting.data.SubscriptionGroupConfig;
@@ -46,13 +47,16 @@ public final class SubscriptionGroupManager {
         }
     }
 
-    /** The group's config, auto-created when allowed; null otherwise. */
+    /** The group's config, auto-created when allowed (never for an illegal name); null otherwise. */
     public SubscriptionGroupConfig findOrCreate(String group) {
+        if (group == null) {
+            return null;
+        }
         SubscriptionGroupConfig c = groups.get(group);
         if (c != null) {
             return c;
         }
-        if (!autoCreate && !group.startsWith("CID_RMQ_SYS_")) {
+        if ((!autoCreate && !group.startsWith("CID_RMQ_SYS_")) || GroupValidator.check(group) != null) {
             return null;
         }
         c = groups.computeIfAbsent(group, SubscriptionGroupConfig::new);

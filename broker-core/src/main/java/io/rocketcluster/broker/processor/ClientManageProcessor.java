@@ -5,6 +5,7 @@ import io.rocketcluster.broker.BrokerController;
 import io.rocketcluster.broker.client.ClientChannelInfo;
 import io.rocketcluster.broker.filter.SqlCompileException;
 import io.rocketcluster.broker.filter.SqlCompiler;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.broker.topic.TopicValidator;
 import io.rocketcluster.remoting.data.ConsumerData;
 import io.rocketcluster.remoting.data.HeartbeatData;
@@ -39,6 +40,11 @@ public final class ClientManageProcessor implements RequestProcessor {
 
     private RemotingCommand heartbeat(Channel channel, RemotingCommand request) {
         HeartbeatData hb = Json.decode(request.body(), HeartbeatData.class);
+        String illegal = illegalGroup(hb);
+        if (illegal != null) {
+            // all or nothing: no group of a refused heartbeat is registered or created
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, illegal);
+        }
         ClientChannelInfo client = new ClientChannelInfo(channel, hb.clientID, request.language(), request.version(),
                 System.currentTimeMillis());
         for (ConsumerData c : hb.consumerDataSet) {
@@ -61,9 +67,35 @@ public final class ClientManageProcessor implements RequestProcessor {
         return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
     }
 
+    /**
+     * Why a heartbeat's group is illegal, or null: producer groups follow {@link GroupValidator#check},
+     * consumer groups {@link GroupValidator#checkConsumerGroup} (their retry topic must fit 127 bytes).
+     */
+    private static String illegalGroup(HeartbeatData hb) {
+        for (ConsumerData c : hb.consumerDataSet) {
+            String illegal = GroupValidator.checkConsumerGroup(c.groupName);
+            if (illegal != null) {
+                return illegal;
+            }
+        }
+        for (ProducerData p : hb.producerDataSet) {
+            String illegal = GroupValidator.check(p.groupName);
+            if (illegal != null) {
+                return illegal;
+            }
+        }
+        return null;
+    }
+
     private RemotingCommand unregister(Channel channel, RemotingCommand request) {
         String producerGroup = request.get("producerGroup");
         String consumerGroup = request.get("consumerGroup");
+        for (String group : new String[] {producerGroup, consumerGroup}) {
+            String illegal = group == null ? null : GroupValidator.check(group);
+            if (illegal != null) {
+                return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, illegal);
+            }
+        }
         if (producerGroup != null) {
             broker.producers().unregister(producerGroup, channel);
         }
@@ -78,6 +110,10 @@ public final class ClientManageProcessor implements RequestProcessor {
 
     private RemotingCommand checkClientConfig(RemotingCommand request) {
         CheckClientConfigBody body = Json.decode(request.body(), CheckClientConfigBody.class);
+        String illegal = GroupValidator.check(body.group);
+        if (illegal != null) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, illegal);
+        }
         SubscriptionData sub = body.subscriptionData;
         if (sub != null && !sub.isTagType()) {
             if (!broker.brokerConfig().isEnablePropertyFilter()) {

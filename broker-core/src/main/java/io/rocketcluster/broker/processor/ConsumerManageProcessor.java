@@ -3,6 +3,7 @@ package io.rocketcluster.broker.processor;
 import io.netty.channel.Channel;
 import io.rocketcluster.broker.BrokerController;
 import io.rocketcluster.broker.client.ConsumerGroupInfo;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.remoting.data.ConsumerListBody;
 import io.rocketcluster.remoting.data.Json;
 import io.rocketcluster.remoting.netty.RequestProcessor;
@@ -20,6 +21,10 @@ public final class ConsumerManageProcessor implements RequestProcessor {
 
     @Override
     public RemotingCommand process(Channel channel, RemotingCommand request) {
+        String illegal = GroupValidator.check(request.require("consumerGroup"));
+        if (illegal != null) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, illegal);
+        }
         return switch (request.code()) {
             case RequestCode.GET_CONSUMER_LIST_BY_GROUP -> consumerList(request);
             case RequestCode.QUERY_CONSUMER_OFFSET -> queryOffset(request);

@@ -2,6 +2,7 @@ package io.rocketcluster.broker.processor;
 
 import io.netty.channel.Channel;
 import io.rocketcluster.broker.BrokerController;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.remoting.data.Json;
 import io.rocketcluster.remoting.data.LockBatchBody;
 import io.rocketcluster.remoting.data.LockBatchResponseBody;
@@ -21,6 +22,10 @@ public final class LockProcessor implements RequestProcessor {
     @Override
     public RemotingCommand process(Channel channel, RemotingCommand request) {
         LockBatchBody body = Json.decode(request.body(), LockBatchBody.class);
+        String illegal = GroupValidator.check(body.consumerGroup);
+        if (illegal != null) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, illegal);
+        }
         RemotingCommand ok = RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
         if (request.code() == RequestCode.LOCK_BATCH_MQ) {
             LockBatchResponseBody granted = new LockBatchResponseBody();

@@ -11,6 +11,7 @@ import io.rocketcluster.broker.longpolling.PullRequestHoldService;
 import io.rocketcluster.broker.store.GetResult;
 import io.rocketcluster.broker.store.GetStatus;
 import io.rocketcluster.broker.store.MessageFilter;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.remoting.data.Perm;
 import io.rocketcluster.remoting.data.SubscriptionData;
 import io.rocketcluster.remoting.data.SubscriptionGroupConfig;
@@ -56,6 +57,10 @@ public final class PullMessageProcessor implements RequestProcessor {
         long commitOffset = request.getLong("commitOffset", -1);
         long suspendTimeout = request.getLong("suspendTimeoutMillis", 15000);
 
+        String illegal = GroupValidator.check(group);
+        if (illegal != null) {
+            return response.code(ResponseCode.SYSTEM_ERROR).remark(illegal);
+        }
         if (!Perm.readable(broker.brokerConfig().getBrokerPermission())) {
             return response.code(ResponseCode.NO_PERMISSION).remark("the broker["
                     + broker.brokerConfig().getBrokerIP1() + "] pulling message is forbidden");

@@ -6,6 +6,7 @@ import io.rocketcluster.broker.store.MessageProperties;
 import io.rocketcluster.broker.store.MessageRecord;
 import io.rocketcluster.broker.store.MessageToStore;
 import io.rocketcluster.broker.store.StoredMessage;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.broker.topic.TopicValidator;
 import io.rocketcluster.remoting.data.Perm;
 import io.rocketcluster.remoting.data.SubscriptionGroupConfig;
@@ -43,6 +44,10 @@ public final class SendBackProcessor implements RequestProcessor {
         long offset = request.requireLong("offset");
         String group = request.require("group");
         int delayLevel = request.requireInt("delayLevel");
+        String illegal = GroupValidator.checkConsumerGroup(group); // it names %RETRY%<group> and %DLQ%<group>
+        if (illegal != null) {
+            return done(request, ResponseCode.SYSTEM_ERROR, illegal);
+        }
         SubscriptionGroupConfig groupConfig = broker.groups().findOrCreate(group);
         if (groupConfig == null) {
             return done(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group not exist, " + group);

@@ -7,6 +7,7 @@ import io.rocketcluster.broker.store.MessageProperties;
 import io.rocketcluster.broker.store.MessageRecord;
 import io.rocketcluster.broker.store.MessageToStore;
 import io.rocketcluster.broker.store.PutResult;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.broker.topic.TopicValidator;
 import io.rocketcluster.remoting.data.Perm;
 import io.rocketcluster.remoting.data.TopicConfig;
@@ -64,6 +65,12 @@ public final class SendMessageProcessor implements RequestProcessor {
         SendHeader h = SendHeader.parse(request);
         RemotingCommand response = newResponse(request);
 
+        if (h.topic() != null && TopicValidator.isRetryTopic(h.topic())) {
+            String illegal = GroupValidator.check(h.topic().substring(TopicValidator.RETRY_PREFIX.length()));
+            if (illegal != null) {
+                return done(response, ResponseCode.SYSTEM_ERROR, illegal);
+            }
+        }
         TopicConfig topic = checkTopic(h, response);
         if (topic == null) {
             return CompletableFuture.completedFuture(response);
@@ -235,8 +242,14 @@ public final class SendMessageProcessor implements RequestProcessor {
             broker.metrics().messagesIn(topic, r.messageCount(), r.wroteBytes());
         }
         if (code != ResponseCode.SUCCESS) {
-            response.remark(r.status() == io.rocketcluster.broker.store.PutStatus.DISK_FULL ? broker.store().diskFullReason()
-                    : r.status().name());
+            response.remark(switch (r.status()) {
+                case DISK_FULL -> broker.store().diskFullReason();
+                case MESSAGE_ILLEGAL, PROPERTIES_SIZE_EXCEEDED -> r.status() + ": the message cannot be stored (topic at most "
+                        + io.rocketcluster.broker.store.RecordLimits.MAX_TOPIC_BYTES + " bytes, properties at most "
+                        + io.rocketcluster.broker.store.RecordLimits.MAX_PROPERTIES_BYTES + " bytes, body at most maxMessageSize "
+                        + broker.storeConfig().getMaxMessageSize() + ")";
+                default -> r.status().name();
+            });
         }
         if (r.isStored()) {
             response.put("msgId", r.msgIds());

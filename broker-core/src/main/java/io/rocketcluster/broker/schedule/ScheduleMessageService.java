@@ -145,6 +145,12 @@ public final class ScheduleMessageService implements AutoCloseable {
         m.properties = MessageProperties.format(props);
         PutResult r = store.put(m, true).join(); // as durable as a send before the offset moves on
         if (r.status() != PutStatus.PUT_OK) {
+            String never = io.rocketcluster.broker.store.RecordLimits.violation(m, Integer.MAX_VALUE);
+            if (never != null) {
+                // written before the store checked names and sizes: retrying would block the level for good
+                LOG.warn("scheduled message at {} can never be stored ({}); dropped", scheduled.physicalOffset(), never);
+                return true;
+            }
             LOG.warn("re-storing scheduled message for {} failed: {}", realTopic, r.status());
             return false;
         }

@@ -1,5 +1,8 @@
 package io.rocketcluster.broker.store;
 
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +17,7 @@ import java.util.stream.Stream;
 
 /** All consume queues, under {@code <storePathRootDir>/consumequeue/<topic>/<queueId>/}. Thread-safe. */
 public final class ConsumeQueueStore {
+    private static final Logger LOG = LogManager.getLogger(ConsumeQueueStore.class);
     private final Path root;
     private final int fileSize;
     private final DiskSync diskSync;
@@ -31,6 +35,12 @@ public final class ConsumeQueueStore {
         }
         try (Stream<Path> topics = Files.list(root)) {
             for (Path topicDir : topics.filter(Files::isDirectory).toList()) {
+                String problem = StorePaths.problem(topicDir.getFileName().toString());
+                if (problem != null) {
+                    // left by a broker that did not check names: not a topic's queues
+                    LOG.warn("ignoring {} in {}: {}", StorePaths.printable(topicDir.getFileName().toString()), root, problem);
+                    continue;
+                }
                 try (Stream<Path> ids = Files.list(topicDir)) {
                     for (Path qDir : ids.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                         ConsumeQueue cq = get(topicDir.getFileName().toString(),
@@ -44,11 +54,19 @@ public final class ConsumeQueueStore {
         }
     }
 
-    /** The queue, created (empty, no file yet) if it does not exist. */
+    /**
+     * The queue, created (empty, no file yet) if it does not exist; IllegalArgumentException when
+     * {@code topic} is not a plain directory name under the root ({@link StorePaths}).
+     */
     public ConsumeQueue get(String topic, int queueId) {
+        Map<Integer, ConsumeQueue> m = queues.get(topic);
+        ConsumeQueue existing = m == null ? null : m.get(queueId);
+        if (existing != null) {
+            return existing;
+        }
+        Path dir = StorePaths.under(root, topic, String.valueOf(queueId));
         return queues.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(queueId, id -> new ConsumeQueue(topic, id,
-                        root.resolve(topic).resolve(String.valueOf(id)), fileSize, diskSync));
+                .computeIfAbsent(queueId, id -> new ConsumeQueue(topic, id, dir, fileSize, diskSync));
     }
 
     /** The queue if it exists, else null. */
@@ -84,11 +102,12 @@ public final class ConsumeQueueStore {
 
     /** Deletes a topic's queues and files. */
     void delete(String topic) {
+        Path dir = StorePaths.under(root, topic);
         Map<Integer, ConsumeQueue> m = queues.remove(topic);
         if (m != null) {
             m.values().forEach(cq -> cq.close(true));
         }
-        deleteDirectory(root.resolve(topic));
+        deleteDirectory(dir);
     }
 
     private static void deleteDirectory(Path dir) {

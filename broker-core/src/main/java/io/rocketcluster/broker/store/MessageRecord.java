@@ -87,6 +87,12 @@ public final class MessageRecord {
         byte[] topic = m.topic.getBytes(StandardCharsets.UTF_8);
         byte[] props = m.properties == null ? new byte[0] : m.properties.getBytes(StandardCharsets.UTF_8);
         byte[] body = m.body == null ? new byte[0] : m.body;
+        if (topic.length > Byte.MAX_VALUE || props.length > MAX_PROPERTIES_LENGTH) {
+            // the length fields are a signed byte and a signed short: never write a truncated length
+            throw new IllegalArgumentException("a record holds a topic of at most " + Byte.MAX_VALUE
+                    + " bytes and properties of at most " + MAX_PROPERTIES_LENGTH + " bytes, not " + topic.length
+                    + " and " + props.length);
+        }
         int sysFlag = m.sysFlag & ~(SYSFLAG_BORNHOST_V6 | SYSFLAG_STOREHOST_V6);
         boolean bornV6 = m.bornHost.getAddress() instanceof Inet6Address;
         boolean storeV6 = m.storeHost.getAddress() instanceof Inet6Address;

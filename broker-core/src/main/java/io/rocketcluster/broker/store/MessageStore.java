@@ -308,7 +308,14 @@ public final class MessageStore {
         if (refused != null) {
             return CompletableFuture.completedFuture(PutResult.failed(refused));
         }
-        routeDelayed(m);
+        PutResult illegal = RecordLimits.refuse(m, config.getMaxMessageSize());
+        if (illegal == null) {
+            routeDelayed(m);
+            illegal = RecordLimits.refuse(m, config.getMaxMessageSize()); // with the routing properties
+        }
+        if (illegal != null) {
+            return CompletableFuture.completedFuture(illegal);
+        }
         return afterAppend(commitLog.append(m), waitForFlush);
     }
 
@@ -349,6 +356,12 @@ public final class MessageStore {
         PutStatus refused = checkWritable();
         if (refused != null) {
             return CompletableFuture.completedFuture(PutResult.failed(refused));
+        }
+        for (MessageToStore m : batch) {
+            PutResult illegal = RecordLimits.refuse(m, config.getMaxMessageSize());
+            if (illegal != null) {
+                return CompletableFuture.completedFuture(illegal);
+            }
         }
         return afterAppend(commitLog.appendBatch(batch), waitForFlush);
     }

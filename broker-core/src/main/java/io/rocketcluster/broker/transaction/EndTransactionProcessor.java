@@ -3,6 +3,7 @@ package io.rocketcluster.broker.transaction;
 import io.netty.channel.Channel;
 import io.rocketcluster.broker.BrokerController;
 import io.rocketcluster.broker.store.StoredMessage;
+import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.remoting.netty.RemotingEndpoint;
 import io.rocketcluster.remoting.netty.RequestProcessor;
 import io.rocketcluster.remoting.protocol.RemotingCommand;
@@ -38,6 +39,10 @@ public final class EndTransactionProcessor implements RequestProcessor {
             return done(request, ResponseCode.SLAVE_NOT_AVAILABLE, "the broker is a slave; end transactions at the master");
         }
         String group = request.require("producerGroup");
+        String invalid = GroupValidator.check(group);
+        if (invalid != null) {
+            return done(request, ResponseCode.SYSTEM_ERROR, invalid);
+        }
         long queueOffset = request.requireLong("tranStateTableOffset");
         long commitLogOffset = request.requireLong("commitLogOffset");
         int outcome = request.requireInt("commitOrRollback");
