@@ -32,6 +32,7 @@ final class CommitLogFlusher implements Runnable {
     private final Condition hasWaiters = lock.newCondition();
     private List<Waiter> waiters = new ArrayList<>();
     private volatile long flushedOffset;
+    private final Object forceLock = new Object();
     private volatile boolean stopped;
     private volatile boolean failed;
     private long lastThoroughFlush = System.currentTimeMillis();
@@ -48,6 +49,17 @@ final class CommitLogFlusher implements Runnable {
 
     void setFlushedOffset(long offset) {
         flushedOffset = offset;
+    }
+
+    /**
+     * The commitlog was cut at {@code offset}. Serialised with a force in progress, which could
+     * otherwise publish a flushed offset computed before the cut (and let a later append's waiter
+     * complete before its bytes are forced).
+     */
+    void lowerFlushedOffset(long offset) {
+        synchronized (forceLock) {
+            flushedOffset = Math.min(flushedOffset, offset);
+        }
     }
 
     /** Completes with true once {@code offset} is on disk, false after {@code syncFlushTimeout}. */
@@ -92,7 +104,9 @@ final class CommitLogFlusher implements Runnable {
             return false;
         }
         try {
-            flushedOffset = commitLog.flush(leastPages);
+            synchronized (forceLock) {
+                flushedOffset = commitLog.flush(leastPages);
+            }
             return true;
         } catch (RuntimeException e) {
             failed = true;

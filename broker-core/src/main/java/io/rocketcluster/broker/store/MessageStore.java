@@ -52,6 +52,11 @@ public final class MessageStore {
     private final StoreHealth health = new StoreHealth();
     private StoreCheckpoint checkpoint;
     private long lastThoroughQueueFlush;
+    /**
+     * Held by a flush round from reading the dispatched offset until the checkpoint is written, and by
+     * a truncation: a checkpoint must never record an offset read before a truncation that moved it.
+     */
+    private final java.util.concurrent.locks.ReentrantLock checkpointLock = new java.util.concurrent.locks.ReentrantLock();
     private FileChannel lockChannel;
     private FileLock fileLock;
     private Thread dispatchThread;
@@ -260,6 +265,7 @@ public final class MessageStore {
         if (health.writeRefusal() != null) {
             return; // after an I/O failure nothing more is forced or checkpointed
         }
+        checkpointLock.lock();
         try {
             long now = clock.getAsLong();
             boolean thorough = now - lastThoroughQueueFlush >= config.getFlushConsumeQueueThoroughInterval();
@@ -273,6 +279,8 @@ public final class MessageStore {
             }
         } catch (RuntimeException | Error e) {
             health.ioFailed("consume queue, index or checkpoint flush", e);
+        } finally {
+            checkpointLock.unlock();
         }
     }
 
@@ -466,23 +474,27 @@ public final class MessageStore {
      * (a slave whose master lost that tail). Returns the dropped bytes' count.
      */
     public long truncateCommitLog(long offset) {
-        long[] dropped = new long[1];
-        dispatcher.exclusively(() -> {
-            // queues must know every record below the cut, or the next offsets handed out after it
-            // would reuse queue offsets of records the dispatcher had not reached yet
-            dispatcher.catchUp();
-            dropped[0] = commitLog.maxOffset() - offset;
-            commitLog.truncateTo(offset);
-            queues.truncateAfter(offset);
-            if (index != null) {
-                index.truncateFrom(offset);
-            }
-            dispatcher.setDispatchedOffset(Math.min(dispatcher.dispatchedOffset(), offset));
-            commitLog.setQueueOffsets(queues.nextOffsets());
-            flusher.setFlushedOffset(Math.min(flusher.flushedOffset(), offset));
-            checkpoint.lowerTo(offset);
-        });
-        return dropped[0];
+        long dropped = commitLog.maxOffset() - offset;
+        checkpointLock.lock();
+        try {
+            dispatcher.exclusively(() -> {
+                // queues must know every record below the cut, or the next offsets handed out after it
+                // would reuse queue offsets of records the dispatcher had not reached yet
+                dispatcher.catchUp();
+                commitLog.truncateTo(offset);
+                queues.truncateAfter(offset);
+                if (index != null) {
+                    index.truncateFrom(offset);
+                }
+                dispatcher.setDispatchedOffset(Math.min(dispatcher.dispatchedOffset(), offset));
+                commitLog.setQueueOffsets(queues.nextOffsets());
+                flusher.lowerFlushedOffset(offset);
+                checkpoint.lowerTo(offset);
+            });
+        } finally {
+            checkpointLock.unlock();
+        }
+        return dropped;
     }
 
     /**
@@ -776,14 +788,14 @@ public final class MessageStore {
             }
         }
         checkpoint.close();
-        queues.close();
-        if (index != null) {
-            index.close();
-        }
         try {
+            queues.close();
+            if (index != null) {
+                index.close();
+            }
             commitLog.close();
         } catch (RuntimeException e) {
-            health.ioFailed("final commitlog flush", e);
+            health.ioFailed("final flush", e);
         }
         boolean clean = health.writeRefusal() == null;
         try {
