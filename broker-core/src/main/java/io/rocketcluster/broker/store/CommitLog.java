@@ -361,6 +361,16 @@ public final class CommitLog {
         }
     }
 
+    /** Runs {@code action} while no append can happen. */
+    void exclusively(Runnable action) {
+        putLock.lock();
+        try {
+            action.run();
+        } finally {
+            putLock.unlock();
+        }
+    }
+
     void removeQueueOffsets(String topic) {
         putLock.lock();
         try {

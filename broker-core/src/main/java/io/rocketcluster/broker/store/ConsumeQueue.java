@@ -74,25 +74,43 @@ public final class ConsumeQueue {
 
     /**
      * Writes the entry for {@code queueOffset}. Idempotent: re-dispatching an existing entry rewrites
-     * the same bytes; a gap (entries lost with their files) is filled with filler entries.
+     * the same bytes (skipped when retention already deleted its file); a gap (entries lost with their
+     * files, or a queue whose first entry is not 0) is filled with filler entries, so every entry sits
+     * at {@code queueOffset * 20}. Each write holds its file, so retention can never unmap it under us.
      */
     void put(long queueOffset, long commitLogOffset, int size, long tagsCode) {
         long at = queueOffset * ENTRY_SIZE;
-        long max = files.maxOffset();
+        if (at < files.maxOffset()) {
+            MappedFile f = files.find(at);
+            if (f != null && f.hold()) {
+                try {
+                    f.writeAt((int) (at - f.fileFromOffset()), entry(commitLogOffset, size, tagsCode));
+                } finally {
+                    f.release();
+                }
+            }
+            return;
+        }
         if (files.isEmpty() && at > 0) {
             minLogicOffset = at;
         }
-        MappedFile f;
-        if (at < max && (f = files.find(at)) != null) {
-            f.writeAt((int) (at - f.fileFromOffset()), entry(commitLogOffset, size, tagsCode));
-            return;
+        while (files.maxOffset() < at) {
+            appendHeld(entry(0L, FILLER_SIZE, 0L), at);
         }
-        while (!files.isEmpty() && files.maxOffset() < at) {
-            MappedFile last = files.lastForWrite(at);
-            last.append(entry(0L, FILLER_SIZE, 0L));
-        }
+        appendHeld(entry(commitLogOffset, size, tagsCode), at);
+    }
+
+    /** Appends to the last file (the file holding {@code at} for an empty queue), held while writing. */
+    private void appendHeld(ByteBuffer entry, long at) {
         MappedFile target = files.lastForWrite(at);
-        target.append(entry(commitLogOffset, size, tagsCode));
+        if (!target.hold()) {
+            throw new IllegalStateException("consume queue file " + target + " was deleted while being written");
+        }
+        try {
+            target.append(entry);
+        } finally {
+            target.release();
+        }
     }
 
     private static ByteBuffer entry(long offset, int size, long tagsCode) {

@@ -723,13 +723,18 @@ public final class MessageStore {
 
     /**
      * Deletes a topic's consume queues (its commitlog records age out with retention). Serialised with
-     * dispatch; readers of the queues keep their files mapped until they are done.
+     * appends and dispatch; readers of the queues keep their files mapped until they are done.
      */
     public void deleteTopic(String topic) {
-        dispatcher.exclusively(() -> {
+        // lock order as in truncateCommitLog: dispatch, then appends
+        dispatcher.exclusively(() -> commitLog.exclusively(() -> {
+            // every record of the topic appended so far goes to the queues being deleted: after the
+            // reset below its queue offsets start again at 0, and an old record dispatched later would
+            // land among the new topic's entries
+            dispatcher.catchUp();
             queues.delete(topic);
             commitLog.removeQueueOffsets(topic);
-        });
+        }));
     }
 
     /**

@@ -142,4 +142,39 @@ class StoreCrashRegressionTest {
         }
         f.close(true);
     }
+
+    /**
+     * Found through a JVM crash in MappedFileLifecycleTest: deleting a topic while the dispatcher lagged
+     * reset its queue offsets, so records appended before the deletion were dispatched afterwards into
+     * the new queue, among (and over) the new records' entries, and into files retention was deleting.
+     */
+    @Test
+    void aTopicDeletedWhileDispatchLagsStartsAFreshQueue() throws Exception {
+        MessageStore s = open();
+        for (int round = 0; round < 10; round++) {
+            for (int i = 0; i < 30; i++) {
+                s.put(msg("D", "old " + round + "-" + i), false).get();
+            }
+            s.deleteTopic("D");
+            for (int i = 0; i < 3; i++) {
+                s.put(msg("D", "new " + round + "-" + i), false).get();
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> s.dispatchBehindBytes() == 0);
+            assertThat(s.minOffset("D", 0)).as("round %d", round).isZero();
+            assertThat(s.maxOffset("D", 0)).as("round %d", round).isEqualTo(3);
+            GetResult r = s.get("D", 0, 0, 32, MessageFilter.ALL);
+            try {
+                assertThat(r.records()).hasSize(3);
+                for (java.nio.ByteBuffer b : r.records()) {
+                    StoredRecord rec = StoredRecord.parse(b, b.position(), b.limit(), true);
+                    assertThat(rec.queueOffset()).isLessThan(3);
+                }
+            } finally {
+                r.release();
+            }
+            s.deleteTopic("D");
+        }
+        s.shutdown();
+    }
 }
