@@ -50,8 +50,12 @@ class StoreFaultsTest {
         }
     }
 
-    private static Path itClasses() throws Exception {
-        return Path.of(FaultyDisk.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    /** broker-a on a {@link FaultyDisk} that fails once {@code trigger} exists (this module's classes on its classpath). */
+    private LocalCluster.BrokerNode onFaultyDisk(Path trigger) throws Exception {
+        Path itClasses = Path.of(FaultyDisk.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return cluster.broker("broker-a", 0, Map.of("flushIntervalCommitLog", "50"))
+                .withJvm(List.of("-Drocketcluster.faultInjection.diskSync=" + FaultyDisk.class.getName(),
+                        "-D" + FaultyDisk.TRIGGER + "=" + trigger), itClasses);
     }
 
     private static MQClientAPIImpl api(DefaultMQProducer p) {
@@ -73,10 +77,7 @@ class StoreFaultsTest {
         cluster = new LocalCluster("faulty-disk");
         cluster.startNamesrv();
         Path trigger = cluster.work().resolve("disk-fails");
-        LocalCluster.BrokerNode a = cluster.broker("broker-a", 0, Map.of("flushIntervalCommitLog", "50"))
-                .withJvm(List.of("-Drocketcluster.faultInjection.diskSync=" + FaultyDisk.class.getName(),
-                        "-D" + FaultyDisk.TRIGGER + "=" + trigger), itClasses());
-        a.start();
+        LocalCluster.BrokerNode a = onFaultyDisk(trigger).start();
         LocalCluster.BrokerNode b = cluster.broker("broker-b", 0, Map.of()).start();
         DefaultMQProducer p = Clients.producer(cluster.namesrvAddr());
         clients.add(p);
@@ -150,10 +151,7 @@ class StoreFaultsTest {
         cluster = new LocalCluster("dead-flusher");
         cluster.startNamesrv();
         Path trigger = cluster.work().resolve("disk-dies");
-        LocalCluster.BrokerNode a = cluster.broker("broker-a", 0, Map.of("flushIntervalCommitLog", "50"))
-                .withJvm(List.of("-Drocketcluster.faultInjection.diskSync=" + FaultyDisk.class.getName(),
-                        "-D" + FaultyDisk.TRIGGER + "=" + trigger), itClasses());
-        a.start();
+        LocalCluster.BrokerNode a = onFaultyDisk(trigger).start();
         DefaultMQProducer p = Clients.producer(cluster.namesrvAddr());
         p.setRetryTimesWhenSendFailed(0);
         clients.add(p);

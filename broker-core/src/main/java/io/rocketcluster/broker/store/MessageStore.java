@@ -134,7 +134,7 @@ public final class MessageStore {
             }
             recover();
         } catch (RuntimeException e) {
-            abandonFailedStart();
+            releaseWithoutFlushing();
             throw e;
         }
         try {
@@ -775,13 +775,7 @@ public final class MessageStore {
         }
         dispatcher.stop();
         flusher.stop();
-        try {
-            dispatchThread.join(2000);
-            flushThread.interrupt();
-            flushThread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        joinStoreThreads();
         if (health.writeRefusal() == null) {
             try {
                 queues.flush(0);
@@ -820,8 +814,11 @@ public final class MessageStore {
         }
     }
 
-    /** A start that failed in recovery lets go of the files and the lock, changing nothing on disk. */
-    private void abandonFailedStart() {
+    /**
+     * Drops every mapping without forcing and releases the lock: after a start that failed in
+     * recovery (nothing on disk changes) and in {@link #abandon()}.
+     */
+    private void releaseWithoutFlushing() {
         queues.abandon();
         if (index != null) {
             index.abandon();
@@ -833,6 +830,17 @@ public final class MessageStore {
             lockChannel.close();
         } catch (IOException e) {
             LOG.warn("cannot release store lock", e);
+        }
+    }
+
+    /** Waits for the stopped dispatcher and flusher: their files are unmapped next. */
+    private void joinStoreThreads() {
+        try {
+            dispatchThread.join(10_000);
+            flushThread.interrupt();
+            flushThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -858,24 +866,7 @@ public final class MessageStore {
         stopScheduler();
         dispatcher.stop();
         flusher.abandon();
-        try {
-            dispatchThread.join(2000);
-            flushThread.interrupt();
-            flushThread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        queues.abandon();
-        if (index != null) {
-            index.abandon();
-        }
-        commitLog.abandon();
-        checkpoint.close();
-        try {
-            fileLock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            LOG.warn("cannot release store lock", e);
-        }
+        joinStoreThreads();
+        releaseWithoutFlushing();
     }
 }
