@@ -106,6 +106,10 @@ public final class SendMessageProcessor implements RequestProcessor {
             return done(response, ResponseCode.MESSAGE_ILLEGAL, "the message body size " + body.length
                     + " exceeds maxMessageSize " + broker.storeConfig().getMaxMessageSize());
         }
+        String tooLong = propertiesTooLong(h.properties());
+        if (tooLong != null) {
+            return done(response, ResponseCode.MESSAGE_ILLEGAL, tooLong);
+        }
         Map<String, String> props = MessageProperties.parse(h.properties());
         boolean wait = !"false".equals(props.remove(MessageProperties.WAIT));
         props.put(MessageProperties.CLUSTER, broker.brokerConfig().getBrokerClusterName());
@@ -127,12 +131,28 @@ public final class SendMessageProcessor implements RequestProcessor {
         return broker.store().put(m, wait).thenApply(r -> toResponse(response, r, qid, stored));
     }
 
+    /**
+     * Checked before anything parses the properties: a record holds at most
+     * {@link MessageRecord#MAX_PROPERTIES_LENGTH} bytes of them, and each char is at least one byte.
+     */
+    private static String propertiesTooLong(String properties) {
+        if (properties != null && properties.length() > MessageRecord.MAX_PROPERTIES_LENGTH) {
+            return "the message properties (" + properties.length() + " characters) exceed "
+                    + MessageRecord.MAX_PROPERTIES_LENGTH + " bytes";
+        }
+        return null;
+    }
+
     private CompletableFuture<RemotingCommand> sendBatch(RemotingCommand request, SendHeader h, int queueId,
                                                          int sysFlag, InetSocketAddress bornHost,
                                                          RemotingCommand response) {
         List<BatchBody.Entry> entries = BatchBody.decode(request.body());
         if (entries.isEmpty()) {
             return done(response, ResponseCode.MESSAGE_ILLEGAL, "the batch is empty");
+        }
+        String tooLong = propertiesTooLong(h.properties());
+        if (tooLong != null) {
+            return done(response, ResponseCode.MESSAGE_ILLEGAL, tooLong);
         }
         Map<String, String> batchProps = MessageProperties.parse(h.properties());
         boolean wait = !"false".equals(batchProps.remove(MessageProperties.WAIT));

@@ -22,23 +22,31 @@ public final class MessageProperties {
     private MessageProperties() {
     }
 
+    /**
+     * The properties as a map, in one pass: linear in the length of {@code s} whatever it holds (a
+     * name-value separator is looked for only inside its own property). Malformed entries (no name,
+     * no value, no separator) are dropped, as RocketMQ's client drops them. Callers bound the length
+     * first ({@link MessageRecord#MAX_PROPERTIES_LENGTH}).
+     */
     public static Map<String, String> parse(String s) {
         Map<String, String> map = new LinkedHashMap<>();
         if (s == null || s.isEmpty()) {
             return map;
         }
-        int start = 0;
         int len = s.length();
-        while (start < len) {
-            int end = s.indexOf(PROPERTY_SEPARATOR, start);
-            if (end < 0) {
-                end = len;
+        int start = 0;
+        int sep = -1;
+        for (int i = 0; i <= len; i++) {
+            char c = i < len ? s.charAt(i) : PROPERTY_SEPARATOR;
+            if (c == NAME_VALUE_SEPARATOR && sep < 0) {
+                sep = i;
+            } else if (c == PROPERTY_SEPARATOR) {
+                if (sep > start && sep < i - 1) {
+                    map.put(s.substring(start, sep), s.substring(sep + 1, i));
+                }
+                start = i + 1;
+                sep = -1;
             }
-            int sep = s.indexOf(NAME_VALUE_SEPARATOR, start);
-            if (end - start >= 3 && sep > start && sep < end - 1) {
-                map.put(s.substring(start, sep), s.substring(sep + 1, end));
-            }
-            start = end + 1;
         }
         return map;
     }
