@@ -16,6 +16,12 @@ import java.net.InetSocketAddress;
  * A remoting server on one TCP port. Requests run on the executors their processors were registered
  * with; the event loops only decode and encode. Closing an idle connection after
  * {@code serverChannelMaxIdleTimeSeconds} is RocketMQ's behaviour.
+ *
+ * <p>Bounds: at most {@code serverMaxConnections} connections (more are closed on arrival, with one
+ * log line a minute); a connection whose unwritten responses pass {@code writeBufferHighWaterMark}
+ * is not read again until they drain below {@code writeBufferLowWaterMark}, so a client that never
+ * reads cannot make the server buffer more than that plus {@code serverMaxRequestsInFlightPerConnection}
+ * responses ({@link RequestFlowControl}).
  */
 public class NettyRemotingServer extends RemotingEndpoint implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(NettyRemotingServer.class);
@@ -27,11 +33,15 @@ public class NettyRemotingServer extends RemotingEndpoint implements AutoCloseab
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastRefusalLog;
 
     public NettyRemotingServer(String name, NettyServerConfig config, int port) {
         this.name = name;
         this.config = config;
         this.port = port;
+        setMaxRequestsInFlightPerConnection(config.getServerMaxRequestsInFlightPerConnection());
     }
 
     /** Binds the port (0 = an ephemeral one) and starts serving. */
@@ -46,9 +56,15 @@ public class NettyRemotingServer extends RemotingEndpoint implements AutoCloseab
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, false)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(
+                        Math.min(config.getWriteBufferLowWaterMark(), config.getWriteBufferHighWaterMark()),
+                        config.getWriteBufferHighWaterMark()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!admit(ch)) {
+                            return;
+                        }
                         ch.pipeline().addLast(ENCODER, new RemotingFrameDecoder(),
                                 new IdleStateHandler(0, 0, idle), inboundHandler());
                     }
@@ -61,6 +77,35 @@ public class NettyRemotingServer extends RemotingEndpoint implements AutoCloseab
         }
         serverChannel = b.bind(new InetSocketAddress(port)).sync().channel();
         LOG.info("{} listening on port {} ({})", name, localPort(), NettyTransport.EPOLL ? "epoll" : "nio");
+    }
+
+    /** Counts the connection, or closes it when the port already has serverMaxConnections. */
+    private boolean admit(SocketChannel ch) {
+        int max = config.getServerMaxConnections();
+        if (connections.incrementAndGet() > max && max > 0) {
+            connections.decrementAndGet();
+            refusedConnections.incrementAndGet();
+            long now = System.currentTimeMillis();
+            if (now - lastRefusalLog > 60_000) {
+                lastRefusalLog = now;
+                LOG.warn("{}: closing connection from {}: serverMaxConnections {} reached ({} refused so far)", name,
+                        ch.remoteAddress(), max, refusedConnections.get());
+            }
+            ch.close();
+            return false;
+        }
+        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+        return true;
+    }
+
+    /** Connections open now. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Connections closed on arrival because serverMaxConnections was reached, since start. */
+    public long refusedConnections() {
+        return refusedConnections.get();
     }
 
     public int localPort() {

@@ -13,6 +13,16 @@ public class NettyServerConfig {
     private int serverCallbackExecutorThreads = 0;
     private boolean serverPooledByteBufAllocatorEnable = true;
     private boolean useEpollNativeSelector = false;
+    /** RocketCluster's own: connections the port accepts at once; more are closed on arrival. */
+    private int serverMaxConnections = 10000;
+    /**
+     * Bytes of unwritten responses a connection may hold before the server stops reading its
+     * requests (Netty's write-buffer water marks; RocketMQ's key names). Reading resumes below the low mark.
+     */
+    private int writeBufferHighWaterMark = 4 * 1024 * 1024;
+    private int writeBufferLowWaterMark = 1024 * 1024;
+    /** RocketCluster's own: requests of one connection processed at once; more wait unread (0 = no limit). */
+    private int serverMaxRequestsInFlightPerConnection = 1024;
 
     public int getListenPort() { return listenPort; }
     public void setListenPort(int listenPort) { this.listenPort = listenPort; }
@@ -36,4 +46,12 @@ public class NettyServerConfig {
     public void setServerPooledByteBufAllocatorEnable(boolean v) { this.serverPooledByteBufAllocatorEnable = v; }
     public boolean isUseEpollNativeSelector() { return useEpollNativeSelector; }
     public void setUseEpollNativeSelector(boolean v) { this.useEpollNativeSelector = v; }
+    public int getServerMaxConnections() { return serverMaxConnections; }
+    public void setServerMaxConnections(int v) { this.serverMaxConnections = v; }
+    public int getWriteBufferHighWaterMark() { return writeBufferHighWaterMark; }
+    public void setWriteBufferHighWaterMark(int v) { this.writeBufferHighWaterMark = v; }
+    public int getWriteBufferLowWaterMark() { return writeBufferLowWaterMark; }
+    public int getServerMaxRequestsInFlightPerConnection() { return serverMaxRequestsInFlightPerConnection; }
+    public void setServerMaxRequestsInFlightPerConnection(int v) { this.serverMaxRequestsInFlightPerConnection = v; }
+    public void setWriteBufferLowWaterMark(int v) { this.writeBufferLowWaterMark = v; }
 }

@@ -37,6 +37,7 @@ public abstract class RemotingEndpoint {
     private volatile ProcessorEntry defaultProcessor;
     private volatile ChannelEventListener listener;
     private volatile RequestObserver observer;
+    private volatile RequestFlowControl flow = new RequestFlowControl(Integer.MAX_VALUE, this::dispatch);
 
     private record ProcessorEntry(RequestProcessor processor, Executor executor) {
     }
@@ -55,6 +56,11 @@ public abstract class RemotingEndpoint {
 
     public void setRequestObserver(RequestObserver observer) {
         this.observer = observer;
+    }
+
+    /** At most this many requests of one connection are processed at once (see {@link RequestFlowControl}). */
+    protected void setMaxRequestsInFlightPerConnection(int max) {
+        this.flow = new RequestFlowControl(max, this::dispatch);
     }
 
     /** Sends a request and waits for its response. */
@@ -115,7 +121,7 @@ public abstract class RemotingEndpoint {
                     LOG.debug("response with unknown opaque {} from {}", cmd.opaque(), address(ctx.channel()));
                 }
             } else {
-                dispatch(ctx.channel(), cmd);
+                flow.arrived(ctx.channel(), cmd);
             }
         }
 
@@ -123,6 +129,16 @@ public abstract class RemotingEndpoint {
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             fireClosed(ctx.channel());
             super.channelInactive(ctx);
+        }
+
+        /**
+         * Back-pressure: while the peer does not read what we wrote (the write buffer is past its
+         * high water mark), its requests are not read either.
+         */
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            flow.writabilityChanged(ctx.channel());
+            super.channelWritabilityChanged(ctx);
         }
 
         @Override
@@ -157,27 +173,32 @@ public abstract class RemotingEndpoint {
         }
     }
 
+    /** Runs a request the flow control let start; ends with exactly one {@code flow.finished}. */
     private void dispatch(Channel channel, RemotingCommand request) {
         ProcessorEntry entry = processors.getOrDefault(request.code(), defaultProcessor);
         if (entry == null) {
             respond(channel, request, RemotingCommand.responseTo(request, ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
                     " request type " + request.code() + " not supported"));
+            flow.finished(channel);
             return;
         }
         if (entry.processor.rejectRequest()) {
             respond(channel, request, RemotingCommand.responseTo(request, ResponseCode.SYSTEM_BUSY,
                     "[REJECTREQUEST]system busy, start flow control for a while"));
+            flow.finished(channel);
             return;
         }
+        RequestFlowControl startedBy = flow;
         try {
-            entry.executor.execute(() -> run(entry.processor, channel, request));
+            entry.executor.execute(() -> run(entry.processor, channel, request, startedBy));
         } catch (RejectedExecutionException e) {
             respond(channel, request, RemotingCommand.responseTo(request, ResponseCode.SYSTEM_BUSY,
                     "[OVERLOAD]system busy, start flow control for a while"));
+            startedBy.finished(channel);
         }
     }
 
-    private void run(RequestProcessor processor, Channel channel, RemotingCommand request) {
+    private void run(RequestProcessor processor, Channel channel, RemotingCommand request, RequestFlowControl startedBy) {
         long start = System.nanoTime();
         CompletableFuture<RemotingCommand> result;
         try {
@@ -199,6 +220,7 @@ public abstract class RemotingEndpoint {
             if (response != null) {
                 respond(channel, request, response);
             }
+            startedBy.finished(channel);
             RequestObserver o = observer;
             if (o != null) {
                 o.served(request.code(), System.nanoTime() - start,
