@@ -91,6 +91,12 @@ public class BrokerConfig {
     private long transactionCheckInterval = 60000L;
 
     private boolean enablePropertyFilter = false;
+    /** RocketCluster: longest SQL92 filter expression accepted, in characters */
+    private int sqlFilterMaxLength = 4096;
+    /** RocketCluster: deepest nesting of an SQL92 filter expression accepted */
+    private int sqlFilterMaxDepth = 64;
+    /** RocketCluster: bytes of compiled SQL92 filters remembered per processor (2 x length + 256 each) */
+    private long sqlFilterCacheMaxBytes = 4L * 1024 * 1024;
 
     private boolean transferMsgByHeap = true;
 
@@ -225,6 +231,44 @@ public class BrokerConfig {
     public void setRejectTransactionMessage(boolean v) { this.rejectTransactionMessage = v; }
     public boolean isEnablePropertyFilter() { return enablePropertyFilter; }
     public void setEnablePropertyFilter(boolean v) { this.enablePropertyFilter = v; }
+
+    /**
+     * RocketCluster's key: an SQL92 filter expression longer than this many characters is refused
+     * (SUBSCRIPTION_PARSE_FAILED) before it is tokenized. Read when the broker starts.
+     */
+    public int getSqlFilterMaxLength() { return sqlFilterMaxLength; }
+    public void setSqlFilterMaxLength(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("sqlFilterMaxLength must be positive");
+        }
+        this.sqlFilterMaxLength = v;
+    }
+
+    /**
+     * RocketCluster's key: an SQL92 filter expression nesting deeper than this many levels
+     * (parentheses, NOT, operators, AND/OR chains) is refused (SUBSCRIPTION_PARSE_FAILED) while it is
+     * parsed. Read when the broker starts.
+     */
+    public int getSqlFilterMaxDepth() { return sqlFilterMaxDepth; }
+    public void setSqlFilterMaxDepth(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("sqlFilterMaxDepth must be positive");
+        }
+        this.sqlFilterMaxDepth = v;
+    }
+
+    /**
+     * RocketCluster's key: bytes of compiled SQL92 filters each of the pull and client-management
+     * processors remembers, an entry counting twice its expression's length plus 256; least recently
+     * used first out; 0 remembers nothing. Read when the broker starts.
+     */
+    public long getSqlFilterCacheMaxBytes() { return sqlFilterCacheMaxBytes; }
+    public void setSqlFilterCacheMaxBytes(long v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("sqlFilterCacheMaxBytes must not be negative");
+        }
+        this.sqlFilterCacheMaxBytes = v;
+    }
     public boolean isTransferMsgByHeap() { return transferMsgByHeap; }
     public void setTransferMsgByHeap(boolean v) { this.transferMsgByHeap = v; }
     public long getWaitTimeMillsInSendQueue() { return waitTimeMillsInSendQueue; }

@@ -34,22 +34,51 @@ import java.util.List;
  * text after a complete expression is an error (RocketMQ ignores it); the decimal literal 0.0 is
  * accepted (RocketMQ rejects decimals below Double.MIN_VALUE, zero included).
  *
+ * <p>Limits, checked before any work that could exceed them (see {@link SqlCompiler}): an
+ * expression longer than {@code maxLength} characters is refused before it is tokenized, and one
+ * nesting deeper than {@code maxDepth} levels is refused as soon as the parser gets there. The
+ * depth of an expression is the number of levels on its deepest path, where each pair of
+ * parentheses, each unary {@code NOT + -} and each operator ({@code AND OR = <> > >= < <= BETWEEN
+ * IN IS NULL}) is one level, and a chain nests to the left: {@code a = 1} has depth 1,
+ * {@code (a = 1)} 2, {@code NOT TRUE} 1, {@code a = 1 AND b = 2 AND c = 3} 3 (its tree is
+ * {@code ((a = 1 AND b = 2) AND c = 3)}). Both the parser's recursion (parentheses and unary
+ * operators) and the depth of the tree it builds (which evaluation and {@code toString} walk
+ * recursively) are thereby bounded by {@code maxDepth}; long IN lists are read iteratively and are
+ * one level.
+ *
  * <p>One instance per expression; not thread-safe. Use {@link #parse}.
  */
 final class SqlParser {
     private final List<SqlToken> tokens;
+    private final int maxDepth;
     private int next;
+    /** Parentheses and unary operators open around the current token. */
+    private int nesting;
+    /** Depth of the expression the last production returned. */
+    private int depth;
 
-    private SqlParser(List<SqlToken> tokens) {
+    private SqlParser(List<SqlToken> tokens, int maxDepth) {
         this.tokens = tokens;
+        this.maxDepth = maxDepth;
     }
 
-    /** Compiles {@code sql} into a condition. */
+    /** Compiles {@code sql} into a condition, with the default limits of {@link SqlCompiler}. */
     static Expression parse(String sql) throws SqlCompileException {
+        return parse(sql, SqlCompiler.DEFAULT_MAX_LENGTH, SqlCompiler.DEFAULT_MAX_DEPTH);
+    }
+
+    /**
+     * Compiles {@code sql} into a condition.
+     *
+     * @param maxLength the longest expression accepted, in characters ({@code sqlFilterMaxLength})
+     * @param maxDepth  the deepest nesting accepted ({@code sqlFilterMaxDepth}), see above
+     */
+    static Expression parse(String sql, int maxLength, int maxDepth) throws SqlCompileException {
         if (sql == null) {
             throw new SqlCompileException(0, "no expression");
         }
-        SqlParser p = new SqlParser(SqlTokenizer.tokenize(sql));
+        checkLength(sql, maxLength);
+        SqlParser p = new SqlParser(SqlTokenizer.tokenize(sql), maxDepth);
         int at = p.peek().position();
         Expression e = p.or();
         if (p.peek().kind() != Kind.END) {
@@ -58,42 +87,96 @@ final class SqlParser {
         return condition(e, at);
     }
 
+    /** Refuses an expression longer than {@code maxLength} characters, at its first character too many. */
+    static void checkLength(String sql, int maxLength) throws SqlCompileException {
+        if (sql.length() > maxLength) {
+            throw new SqlCompileException(maxLength, "the expression is " + sql.length()
+                    + " characters long, longer than sqlFilterMaxLength=" + maxLength);
+        }
+    }
+
+    // ---- depth ------------------------------------------------------------------------------
+
+    /** Before descending into a parenthesis or the operand of a unary operator at {@code at}. */
+    private void enter(int at) throws SqlCompileException {
+        if (++nesting > maxDepth) {
+            throw tooDeep(at);
+        }
+    }
+
+    private void leave() {
+        nesting--;
+    }
+
+    /** The depth of a node at {@code at} whose deepest operand has {@code operandDepth}; checked. */
+    private int level(int operandDepth, int at) throws SqlCompileException {
+        int d = operandDepth + 1;
+        if (d > maxDepth) {
+            throw tooDeep(at);
+        }
+        return d;
+    }
+
+    private SqlCompileException tooDeep(int at) {
+        return new SqlCompileException(at, "the expression nests deeper than sqlFilterMaxDepth=" + maxDepth
+                + " (each parenthesis, NOT, sign, comparison, AND and OR is one level)");
+    }
+
+    // ---- productions; each leaves the depth of what it returns in 'depth' --------------------
+
     private Expression or() throws SqlCompileException {
         int at = peek().position();
         Expression left = and();
-        while (accept(Kind.OR)) {
+        int d = depth;
+        while (peek().kind() == Kind.OR) {
+            int opAt = peek().position();
+            next++;
             int rightAt = peek().position();
             Expression right = and();
+            d = level(Math.max(d, depth), opAt);
             left = new Or(condition(left, at), condition(right, rightAt));
         }
+        depth = d;
         return left;
     }
 
     private Expression and() throws SqlCompileException {
         int at = peek().position();
         Expression left = equality();
-        while (accept(Kind.AND)) {
+        int d = depth;
+        while (peek().kind() == Kind.AND) {
+            int opAt = peek().position();
+            next++;
             int rightAt = peek().position();
             Expression right = equality();
+            d = level(Math.max(d, depth), opAt);
             left = new And(condition(left, at), condition(right, rightAt));
         }
+        depth = d;
         return left;
     }
 
     private Expression equality() throws SqlCompileException {
         int at = peek().position();
         Expression left = comparison();
+        int d = depth;
         while (true) {
             SqlToken op = peek();
             if (accept(Kind.EQ)) {
-                left = equal(left, comparison(), op, at);
+                Expression right = comparison();
+                d = level(Math.max(d, depth), op.position());
+                left = equal(left, right, op, at);
             } else if (accept(Kind.NE)) {
-                left = new Not(equal(left, comparison(), op, at));
+                Expression right = comparison();
+                d = level(Math.max(d, depth), op.position());
+                left = new Not(equal(left, right, op, at));
             } else if (accept(Kind.IS)) {
                 boolean negated = accept(Kind.NOT);
                 expect(Kind.NULL, "NULL");
+                d = level(d, op.position());
                 left = new IsNull(left, negated);
             } else {
+                depth = d;
                 return left;
             }
         }
@@ -102,6 +185,7 @@ final class SqlParser {
     private Expression comparison() throws SqlCompileException {
         int at = peek().position();
         Expression left = unary();
+        int d = depth;
         while (true) {
             SqlToken op = peek();
             Compare.Op ordering = switch (op.kind()) {
@@ -115,6 +199,7 @@ final class SqlParser {
                 next++;
                 int rightAt = peek().position();
                 Expression right = unary();
+                d = level(Math.max(d, depth), op.position());
                 left = compare(ordering, left, at, right, rightAt, op.text());
                 continue;
             }
@@ -125,35 +210,46 @@ final class SqlParser {
             }
             if (accept(Kind.BETWEEN)) {
                 left = between(left, at, negated, op);
+                d = level(Math.max(d, depth), op.position());
             } else if (accept(Kind.IN)) {
                 if (!(left instanceof Property property)) {
                     throw new SqlCompileException(op.position(), "IN needs a property on its left, not " + left);
                 }
                 left = new InList(property, stringList(), negated);
+                d = level(d, op.position());
             } else {
+                depth = d;
                 return left;
             }
         }
     }
 
     private Expression unary() throws SqlCompileException {
-        if (accept(Kind.PLUS)) {
-            return unary();
+        SqlToken op = peek();
+        if (op.kind() != Kind.PLUS && op.kind() != Kind.MINUS && op.kind() != Kind.NOT) {
+            return primary();
         }
-        if (accept(Kind.MINUS)) {
-            return new Negate(unary());
-        }
-        if (accept(Kind.NOT)) {
-            int at = peek().position();
-            return new Not(condition(unary(), at));
-        }
-        return primary();
+        next++;
+        enter(op.position());
+        int at = peek().position();
+        Expression operand = unary();
+        depth = level(depth, op.position());
+        leave();
+        return switch (op.kind()) {
+            case PLUS -> operand;
+            case MINUS -> new Negate(operand);
+            default -> new Not(condition(operand, at));
+        };
     }
 
     private Expression primary() throws SqlCompileException {
+        SqlToken open = peek();
         if (accept(Kind.LPAREN)) {
+            enter(open.position());
             Expression inner = or();
             expect(Kind.RPAREN, "')'");
+            depth = level(depth, open.position());
+            leave();
             return inner;
         }
         SqlToken t = peek();
@@ -168,6 +264,7 @@ final class SqlParser {
             default -> throw unexpected("a property, a literal or '('");
         };
         next++;
+        depth = 0;
         return e;
     }
 
@@ -205,9 +302,11 @@ final class SqlParser {
         String opText = negated ? "NOT BETWEEN" : "BETWEEN";
         int lowAt = peek().position();
         Expression low = unary();
+        int lowDepth = depth;
         expect(Kind.AND, "AND");
         int highAt = peek().position();
         Expression high = unary();
+        depth = Math.max(lowDepth, depth);  // the caller adds BETWEEN's own level
         if (negated) {
             return new Or(compare(Compare.Op.LT, value, valueAt, low, lowAt, opText),
                     compare(Compare.Op.GT, value, valueAt, high, highAt, opText));

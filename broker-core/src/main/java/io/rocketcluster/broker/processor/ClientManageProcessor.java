@@ -22,10 +22,12 @@ import io.rocketcluster.remoting.protocol.ResponseCode;
 public final class ClientManageProcessor implements RequestProcessor {
     private final BrokerController broker;
     /** Compiles the SQL92 subscriptions consumers check at start. */
-    private final SqlCompiler sqlCompiler = new SqlCompiler(256);
+    private final SqlCompiler sqlCompiler;
 
     public ClientManageProcessor(BrokerController broker) {
         this.broker = broker;
+        this.sqlCompiler = new SqlCompiler(256, broker.brokerConfig().getSqlFilterMaxLength(),
+                broker.brokerConfig().getSqlFilterMaxDepth(), broker.brokerConfig().getSqlFilterCacheMaxBytes());
     }
 
     @Override

@@ -34,10 +34,12 @@ public final class PullMessageProcessor implements RequestProcessor {
 
     private final BrokerController broker;
     /** Compiled SQL92 subscriptions, by expression text. */
-    private final SqlCompiler sqlCompiler = new SqlCompiler();
+    private final SqlCompiler sqlCompiler;
 
     public PullMessageProcessor(BrokerController broker) {
         this.broker = broker;
+        this.sqlCompiler = new SqlCompiler(SqlCompiler.DEFAULT_CAPACITY, broker.brokerConfig().getSqlFilterMaxLength(),
+                broker.brokerConfig().getSqlFilterMaxDepth(), broker.brokerConfig().getSqlFilterCacheMaxBytes());
     }
 
     @Override
