@@ -92,9 +92,9 @@ public class BrokerConfig {
 
     private boolean enablePropertyFilter = false;
     /** RocketCluster: longest SQL92 filter expression accepted, in characters */
-    private int sqlFilterMaxLength = 4096;
+    private int sqlFilterMaxLength = 16384;
     /** RocketCluster: deepest nesting of an SQL92 filter expression accepted */
-    private int sqlFilterMaxDepth = 64;
+    private int sqlFilterMaxDepth = 256;
     /** RocketCluster: bytes of compiled SQL92 filters remembered per processor (2 x length + 256 each) */
     private long sqlFilterCacheMaxBytes = 4L * 1024 * 1024;
 

@@ -21,9 +21,9 @@ public final class SqlCompiler {
     /** Default number of distinct expressions remembered. */
     public static final int DEFAULT_CAPACITY = 1024;
     /** Default {@code sqlFilterMaxLength}: characters. */
-    public static final int DEFAULT_MAX_LENGTH = 4096;
+    public static final int DEFAULT_MAX_LENGTH = 16384;
     /** Default {@code sqlFilterMaxDepth}: nesting levels. */
-    public static final int DEFAULT_MAX_DEPTH = 64;
+    public static final int DEFAULT_MAX_DEPTH = 256;
     /** Default {@code sqlFilterCacheMaxBytes}: 4 MiB. */
     public static final long DEFAULT_CACHE_MAX_BYTES = 4L * 1024 * 1024;
     /** What an entry costs besides its text (map entry, compiled tree or error), in bytes. */

@@ -54,8 +54,9 @@ class SqlFilterLimitsTest {
         };
         // the length limit must not be what stops it
         SqlCompiler c = new SqlCompiler(16, Integer.MAX_VALUE, SqlCompiler.DEFAULT_MAX_DEPTH, 1 << 20);
-        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> refusedForDepth(c, sql, 64));
-        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> refusedForDepth(c, sql, 64)); // again
+        int max = SqlCompiler.DEFAULT_MAX_DEPTH;
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> refusedForDepth(c, sql, max));
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> refusedForDepth(c, sql, max)); // again
     }
 
     @Test
@@ -68,7 +69,7 @@ class SqlFilterLimitsTest {
         assertThat(c.compile(parens(max, "TRUE")).matches(k -> null)).isTrue();
         refusedForDepth(c, parens(max + 1, "TRUE"), max);
 
-        assertThat(c.compile(nots(max, "TRUE")).matches(k -> null)).isTrue();  // 64 NOTs: even
+        assertThat(c.compile(nots(max, "TRUE")).matches(k -> null)).isTrue();  // an even number of NOTs
         refusedForDepth(c, nots(max + 1, "TRUE"), max);
         assertThat(c.compile(nots(max - 2, "(a = 1)")).matches(Map.of("a", "1")::get)).isTrue();
         refusedForDepth(c, nots(max - 1, "(a = 1)"), max);
@@ -121,11 +122,11 @@ class SqlFilterLimitsTest {
 
         String over = atMax + " ";
         assertThatThrownBy(() -> c.compile(over)).isInstanceOf(SqlCompileException.class)
-                .hasMessage("Invalid SQL92 expression at position 4097: the expression is 4097 characters long, "
-                        + "longer than sqlFilterMaxLength=4096");
+                .hasMessage("Invalid SQL92 expression at position " + (max + 1) + ": the expression is " + (max + 1)
+                        + " characters long, longer than sqlFilterMaxLength=" + max);
         // refused before tokenizing: an unterminated string is not what is reported
         assertThatThrownBy(() -> c.compile("'" + "x".repeat(16 << 20)))
-                .isInstanceOf(SqlCompileException.class).hasMessageContaining("sqlFilterMaxLength=4096");
+                .isInstanceOf(SqlCompileException.class).hasMessageContaining("sqlFilterMaxLength=" + max);
         assertThat(c.size()).isEqualTo(1);  // overlong texts are not remembered
 
         SqlCompiler small = new SqlCompiler(16, 10, 64, 1 << 20);
