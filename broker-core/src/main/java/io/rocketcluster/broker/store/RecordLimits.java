@@ -6,7 +6,7 @@ import org.apache.logging.log4j.Logger;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What a stored record can hold and be read back by RocketMQ clients (protocol.md §4.1): the topic's
+ * What a stored record can hold and be read back by RocketMQ clients (docs/store-layout.md §2.1): the topic's
  * length is one signed byte (at most 127 UTF-8 bytes) and becomes a consume-queue directory name
  * ({@link StorePaths}), the properties' length two signed bytes (at most 32,767), and the body is at
  * most the store's maxMessageSize. The store refuses anything else before it is written.
