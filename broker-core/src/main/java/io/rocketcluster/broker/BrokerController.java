@@ -144,7 +144,7 @@ public final class BrokerController {
         this.transactions = new TransactionalMessages(store, topics, storeHost);
         this.metrics = new BrokerMetrics(new BrokerMetrics.Sources(store, offsets, () -> haServer, () -> haClient,
                 brokerConfig.getBrokerClusterName(), brokerConfig.getBrokerName(), brokerConfig.getBrokerId(),
-                storeConfig.getBrokerRole().name()));
+                storeConfig.getBrokerRole().name(), brokerConfig.getMetricsMaxLabelValues()));
     }
 
     public void start() throws InterruptedException {

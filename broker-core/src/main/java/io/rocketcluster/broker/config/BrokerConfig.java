@@ -97,6 +97,8 @@ public class BrokerConfig {
     private int sqlFilterMaxDepth = 256;
     /** RocketCluster: bytes of compiled SQL92 filters remembered per processor (2 x length + 256 each) */
     private long sqlFilterCacheMaxBytes = 4L * 1024 * 1024;
+    /** RocketCluster: distinct topics (and groups) that get their own metric series; the rest count as _other */
+    private int metricsMaxLabelValues = 1000;
 
     private boolean transferMsgByHeap = true;
 
@@ -262,6 +264,13 @@ public class BrokerConfig {
      * processors remembers, an entry counting twice its expression's length plus 256; least recently
      * used first out; 0 remembers nothing. Read when the broker starts.
      */
+    public int getMetricsMaxLabelValues() { return metricsMaxLabelValues; }
+    public void setMetricsMaxLabelValues(int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("metricsMaxLabelValues must not be negative");
+        }
+        this.metricsMaxLabelValues = v;
+    }
     public long getSqlFilterCacheMaxBytes() { return sqlFilterCacheMaxBytes; }
     public void setSqlFilterCacheMaxBytes(long v) {
         if (v < 0) {

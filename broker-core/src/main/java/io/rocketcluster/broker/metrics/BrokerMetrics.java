@@ -27,7 +27,10 @@ import java.util.function.Supplier;
  *   <li>{@code broker_info} (1, with cluster, broker, broker_id and role labels), request latency per
  *       request code ({@link RequestMetrics}) and the JVM's metrics (added when the HTTP port starts).</li>
  * </ul>
- * Thread-safe: counters are updated by request threads, gauges read live state when scraped.
+ * Topics and groups are client-created, so each label takes at most {@code metricsMaxLabelValues}
+ * distinct values ({@link LabelBudget}); later ones are counted under {@code _other}.
+ *
+ * <p>Thread-safe: counters are updated by request threads, gauges read live state when scraped.
  */
 public final class BrokerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -36,13 +39,18 @@ public final class BrokerMetrics {
     private final Counter bytesIn;
     private final Counter messagesOut;
     private final Counter bytesOut;
+    private final LabelBudget topics;
+    private final LabelBudget groups;
 
     /** What the gauges read when scraped; the HA parts may be null (not started, or other role). */
     public record Sources(MessageStore store, ConsumerOffsetManager offsets, Supplier<HaServer> haServer,
-                          Supplier<HaClient> haClient, String cluster, String broker, long brokerId, String role) {
+                          Supplier<HaClient> haClient, String cluster, String broker, long brokerId, String role,
+                          int maxLabelValues) {
     }
 
     public BrokerMetrics(Sources s) {
+        this.topics = new LabelBudget(s.maxLabelValues());
+        this.groups = new LabelBudget(s.maxLabelValues());
         messagesIn = Counter.builder().name("rocketcluster_messages_in_total")
                 .help("Messages stored by sends, by topic").labelNames("topic").register(registry);
         bytesIn = Counter.builder().name("rocketcluster_bytes_in_total")
@@ -56,7 +64,7 @@ public final class BrokerMetrics {
         GaugeWithCallback.builder().name("rocketcluster_consumer_lag_messages")
                 .help("Messages not yet consumed: sum over the group's committed queues of max offset - committed offset")
                 .labelNames("group", "topic")
-                .callback(cb -> lag(s.store(), s.offsets()).forEach((k, v) -> cb.call(v, k.group(), k.topic())))
+                .callback(cb -> bounded(lag(s.store(), s.offsets())).forEach((k, v) -> cb.call(v, k.group(), k.topic())))
                 .register(registry);
         GaugeWithCallback.builder().name("rocketcluster_commitlog_size_bytes")
                 .help("Commitlog bytes held: max offset - min offset")
@@ -143,16 +151,26 @@ public final class BrokerMetrics {
         return out;
     }
 
+    /** The lag series with groups and topics past the label budget summed under {@code _other}. */
+    private Map<GroupTopic, Long> bounded(Map<GroupTopic, Long> lag) {
+        Map<GroupTopic, Long> out = new java.util.LinkedHashMap<>();
+        lag.forEach((k, v) -> out.merge(new GroupTopic(groups.label(k.group()), topics.label(k.topic())), v, Long::sum));
+        return out;
+    }
+
     /** A send stored {@code messages} messages of {@code bytes} record bytes in {@code topic}. */
     public void messagesIn(String topic, int messages, long bytes) {
-        messagesIn.labelValues(topic).inc(messages);
-        bytesIn.labelValues(topic).inc(bytes);
+        String t = topics.label(topic);
+        messagesIn.labelValues(t).inc(messages);
+        bytesIn.labelValues(t).inc(bytes);
     }
 
     /** A pull delivered {@code messages} messages of {@code bytes} bytes of {@code topic} to {@code group}. */
     public void messagesOut(String topic, String group, int messages, long bytes) {
-        messagesOut.labelValues(topic, group).inc(messages);
-        bytesOut.labelValues(topic, group).inc(bytes);
+        String t = topics.label(topic);
+        String g = groups.label(group);
+        messagesOut.labelValues(t, g).inc(messages);
+        bytesOut.labelValues(t, g).inc(bytes);
     }
 
     public RequestMetrics requests() {
