@@ -271,7 +271,7 @@ class StoreFaultsTest {
     /**
      * Topics deleted and commitlog files retained (destroyMapedFileIntervalForcibly=0) while producers
      * and consumers run: the broker keeps running, no send on the kept topic fails, and its consumer
-     * gets every message sent after the storm.
+     * gets every message sent after the storm that retention has not deleted.
      */
     @Test
     void deletingTopicsAndRetentionUnderLoadHurtNobodyElse() throws Exception {
@@ -346,13 +346,21 @@ class StoreFaultsTest {
         assertThat(deleted.get()).isGreaterThan(5);
         String[] files = a.storeDir().resolve("commitlog").toFile().list();
         assertThat(files).as("retention ran").isNotNull();
+        Map<String, SendResult> after = new java.util.LinkedHashMap<>();
         for (int i = 0; i < 50; i++) {
-            assertThat(p.send(new Message(keep, "T", "after-" + i, payload)).getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+            SendResult r = p.send(new Message(keep, "T", "after-" + i, payload));
+            assertThat(r.getSendStatus()).isEqualTo(SendStatus.SEND_OK);
+            after.put("after-" + i, r);
         }
+        // retention (fileReservedTime=0) may delete a file the consumer has not read yet: that is the
+        // policy, not a loss. Every message still retained must be received, and the newest always are.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            for (int i = 0; i < 50; i++) {
-                assertThat(received).contains("after-" + i);
+            for (Map.Entry<String, SendResult> e : after.entrySet()) {
+                if (e.getValue().getQueueOffset() >= pull.minOffset(e.getValue().getMessageQueue())) {
+                    assertThat(received).contains(e.getKey());
+                }
             }
+            assertThat(received).contains("after-49");
         });
         assertThat(get(a.metricsPort(), "/health/ready").status()).isEqualTo(200);
     }
