@@ -52,10 +52,15 @@ class StoreFaultsTest {
 
     /** broker-a on a {@link FaultyDisk} that fails once {@code trigger} exists (this module's classes on its classpath). */
     private LocalCluster.BrokerNode onFaultyDisk(Path trigger) throws Exception {
+        return onFaultyDisk(Map.of("flushIntervalCommitLog", "50"), FaultyDisk.TRIGGER, trigger);
+    }
+
+    /** broker-a with {@code config}, forcing through a {@link FaultyDisk} given {@code -Doption=path}. */
+    private LocalCluster.BrokerNode onFaultyDisk(Map<String, String> config, String option, Path path) throws Exception {
         Path itClasses = Path.of(FaultyDisk.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return cluster.broker("broker-a", 0, Map.of("flushIntervalCommitLog", "50"))
+        return cluster.broker("broker-a", 0, config)
                 .withJvm(List.of("-Drocketcluster.faultInjection.diskSync=" + FaultyDisk.class.getName(),
-                        "-D" + FaultyDisk.TRIGGER + "=" + trigger), itClasses);
+                        "-D" + option + "=" + path), itClasses);
     }
 
     private static MQClientAPIImpl api(DefaultMQProducer p) {
@@ -156,11 +161,9 @@ class StoreFaultsTest {
         cluster = new LocalCluster("power-loss");
         cluster.startNamesrv();
         Path shadow = cluster.work().resolve("forced-bytes");
-        Path itClasses = Path.of(FaultyDisk.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        LocalCluster.BrokerNode a = cluster.broker("broker-a", 0, Map.of("flushDiskType", "SYNC_FLUSH",
-                        "flushIntervalConsumeQueue", "50", "flushConsumeQueueThoroughInterval", "200"))
-                .withJvm(List.of("-Drocketcluster.faultInjection.diskSync=" + FaultyDisk.class.getName(),
-                        "-D" + FaultyDisk.SHADOW + "=" + shadow), itClasses).start();
+        LocalCluster.BrokerNode a = onFaultyDisk(Map.of("flushDiskType", "SYNC_FLUSH",
+                "flushIntervalConsumeQueue", "50", "flushConsumeQueueThoroughInterval", "200"),
+                FaultyDisk.SHADOW, shadow).start();
         DefaultMQProducer p = Clients.producer(cluster.namesrvAddr());
         clients.add(p);
         String topic = Clients.unique("PowerLoss");
