@@ -317,8 +317,7 @@ public final class MessageStore {
             return CompletableFuture.completedFuture(PutResult.failed(refused));
         }
         PutResult illegal = RecordLimits.refuse(m, config.getMaxMessageSize());
-        if (illegal == null) {
-            routeDelayed(m);
+        if (illegal == null && routeDelayed(m)) {
             illegal = RecordLimits.refuse(m, config.getMaxMessageSize()); // with the routing properties
         }
         if (illegal != null) {
@@ -333,21 +332,22 @@ public final class MessageStore {
 
     /**
      * A consumable message with a {@code DELAY} level waits in {@link DelayLevels#SCHEDULE_TOPIC}
-     * queue level-1, remembering its real topic and queue (docs/store-layout.md §13).
+     * queue level-1, remembering its real topic and queue (docs/store-layout.md §13). True when it
+     * was rerouted (its properties grew).
      */
-    private void routeDelayed(MessageToStore m) {
+    private boolean routeDelayed(MessageToStore m) {
         if (!CommitLog.isConsumable(m.sysFlag)) {
-            return;
+            return false;
         }
         String delay = MessageProperties.get(m.properties, MessageProperties.DELAY);
         int level;
         try {
             level = delay == null ? 0 : Integer.parseInt(delay.trim());
         } catch (NumberFormatException e) {
-            return;
+            return false;
         }
         if (level <= 0) {
-            return;
+            return false;
         }
         level = Math.min(level, delayLevels.maxLevel());
         java.util.Map<String, String> props = MessageProperties.parse(m.properties);
@@ -357,6 +357,7 @@ public final class MessageStore {
         m.properties = MessageProperties.format(props);
         m.topic = DelayLevels.SCHEDULE_TOPIC;
         m.queueId = level - 1;
+        return true;
     }
 
     /** Appends a batch of messages of one queue; same durability as {@link #put}. */
