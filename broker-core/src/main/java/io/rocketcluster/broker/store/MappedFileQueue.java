@@ -75,12 +75,27 @@ public final class MappedFileQueue {
         return files.isEmpty();
     }
 
+    /** The first file, or null; safe while another thread deletes files (retention, a deleted topic). */
     public MappedFile first() {
-        return files.isEmpty() ? null : files.get(0);
+        for (MappedFile f : files) {
+            return f;
+        }
+        return null;
     }
 
+    /** The last file, or null; safe while another thread deletes files. */
     public MappedFile last() {
-        return files.isEmpty() ? null : files.get(files.size() - 1);
+        while (true) {
+            int n = files.size();
+            if (n == 0) {
+                return null;
+            }
+            try {
+                return files.get(n - 1);
+            } catch (IndexOutOfBoundsException e) {
+                // shrunk between size() and get(): look again
+            }
+        }
     }
 
     /** The file to append to, creating the next one when the last is full (or the first at {@code startOffset}). */
