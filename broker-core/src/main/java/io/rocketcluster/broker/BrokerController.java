@@ -129,7 +129,11 @@ public final class BrokerController {
         this.store = new MessageStore(storeConfig, clock, io.rocketcluster.broker.store.DiskUsage.fileSystem(), diskSync);
         this.topics = new TopicConfigManager(brokerConfig, configDir, clock);
         this.offsets = new ConsumerOffsetManager(configDir);
-        this.groups = new SubscriptionGroupManager(configDir, brokerConfig.isAutoCreateSubscriptionGroup(), clock);
+        this.groups = new SubscriptionGroupManager(configDir, brokerConfig.isAutoCreateSubscriptionGroup(),
+                new io.rocketcluster.broker.util.CreationBudget("subscription groups",
+                        "autoCreateSubscriptionGroupMaxCount", brokerConfig.getAutoCreateSubscriptionGroupMaxCount(),
+                        "autoCreateSubscriptionGroupMaxPerMinute",
+                        brokerConfig.getAutoCreateSubscriptionGroupMaxPerMinute(), clock), clock);
         this.consumers = new ConsumerManager(this::notifyConsumerIdsChanged, clock);
         this.producers = new ProducerManager(clock);
         this.locks = new RebalanceLockManager(clock);
@@ -170,7 +174,8 @@ public final class BrokerController {
 
         PullMessageProcessor pull = new PullMessageProcessor(this);
         holdService = new PullRequestHoldService((ch, req) -> pull.pull(ch, req, false),
-                store::maxOffset, pullPool, !isSlave());
+                store::maxOffset, pullPool, !isSlave(), new PullRequestHoldService.Limits(
+                        brokerConfig.getPullHoldMaxRequests(), brokerConfig.getPullHoldMaxRequestsPerConnection()));
         store.addArrivalListener(holdService);
         store.addArrivalListener((topic, queueId, nextOffset, tagsCode) -> stats.recordTopicPut(topic, 1));
 
@@ -230,6 +235,9 @@ public final class BrokerController {
             producers.expire(brokerConfig.getChannelExpiredTimeout());
         }, 10, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(holdService::check, 1000, 1000, TimeUnit.MILLISECONDS);
+        if (brokerConfig.isBrokerFastFailureEnable()) {
+            scheduler.scheduleWithFixedDelay(this::failStaleRequests, 10, 10, TimeUnit.MILLISECONDS);
+        }
         scheduler.scheduleAtFixedRate(stats.traffic()::sample, 1000, 1000, TimeUnit.MILLISECONDS);
         if (!isSlave()) {
             transactionCheck = new TransactionCheckService(store, topics, offsets, producers, server, brokerConfig, clock);
@@ -381,6 +389,9 @@ public final class BrokerController {
         if (server != null) {
             server.close();
         }
+        if (holdService != null) {
+            holdService.close();
+        }
         for (ExecutorService e : executors) {
             e.shutdown();
         }
@@ -409,6 +420,12 @@ public final class BrokerController {
             metricsServer.close();
         }
         LOG.info("broker {} stopped", brokerConfig.getBrokerName());
+    }
+
+    /** Fast failure: sends and pulls that waited too long in their queue are answered SYSTEM_BUSY. */
+    private void failStaleRequests() {
+        requestExecutors.get("send").failStale(brokerConfig.getWaitTimeMillsInSendQueue(), "waitTimeMillsInSendQueue");
+        requestExecutors.get("pull").failStale(brokerConfig.getWaitTimeMillsInPullQueue(), "waitTimeMillsInPullQueue");
     }
 
     /** Starts the /metrics and /health/* port first, so probes see a live, not yet ready broker during recovery. */

@@ -102,7 +102,26 @@ public class BrokerConfig {
 
     private boolean transferMsgByHeap = true;
 
+    /** a send that waited longer than this in the send queue is answered SYSTEM_BUSY instead of run */
     private long waitTimeMillsInSendQueue = 200L;
+    /** the same for pulls */
+    private long waitTimeMillsInPullQueue = 5000L;
+    /** RocketCluster: pulls held (long polling) by the whole broker; more are answered SYSTEM_BUSY */
+    private int pullHoldMaxRequests = 20000;
+    /** RocketCluster: pulls held for one connection; more are answered SYSTEM_BUSY */
+    private int pullHoldMaxRequestsPerConnection = 2000;
+    /** RocketCluster: the longest a pull is held, whatever suspend time the client asked for */
+    private long pullHoldMaxSuspendMillis = 60000L;
+    /** RocketCluster: topics auto-creation stops at (topics created by admin requests are not limited) */
+    private int autoCreateTopicMaxCount = 10000;
+    /** RocketCluster: topics auto-created per minute at most */
+    private int autoCreateTopicMaxPerMinute = 600;
+    /** RocketCluster: subscription groups auto-creation stops at */
+    private int autoCreateSubscriptionGroupMaxCount = 10000;
+    /** RocketCluster: consumer plus producer groups one heartbeat may name */
+    private int heartbeatMaxGroups = 1000;
+    /** RocketCluster: subscription groups auto-created per minute at most */
+    private int autoCreateSubscriptionGroupMaxPerMinute = 600;
 
     private boolean brokerFastFailureEnable = true;
 
@@ -282,6 +301,24 @@ public class BrokerConfig {
     public void setTransferMsgByHeap(boolean v) { this.transferMsgByHeap = v; }
     public long getWaitTimeMillsInSendQueue() { return waitTimeMillsInSendQueue; }
     public void setWaitTimeMillsInSendQueue(long v) { this.waitTimeMillsInSendQueue = v; }
+    public long getWaitTimeMillsInPullQueue() { return waitTimeMillsInPullQueue; }
+    public void setWaitTimeMillsInPullQueue(long v) { this.waitTimeMillsInPullQueue = v; }
+    public int getPullHoldMaxRequests() { return pullHoldMaxRequests; }
+    public void setPullHoldMaxRequests(int v) { this.pullHoldMaxRequests = v; }
+    public int getPullHoldMaxRequestsPerConnection() { return pullHoldMaxRequestsPerConnection; }
+    public void setPullHoldMaxRequestsPerConnection(int v) { this.pullHoldMaxRequestsPerConnection = v; }
+    public long getPullHoldMaxSuspendMillis() { return pullHoldMaxSuspendMillis; }
+    public void setPullHoldMaxSuspendMillis(long v) { this.pullHoldMaxSuspendMillis = v; }
+    public int getAutoCreateTopicMaxCount() { return autoCreateTopicMaxCount; }
+    public void setAutoCreateTopicMaxCount(int v) { this.autoCreateTopicMaxCount = v; }
+    public int getAutoCreateTopicMaxPerMinute() { return autoCreateTopicMaxPerMinute; }
+    public void setAutoCreateTopicMaxPerMinute(int v) { this.autoCreateTopicMaxPerMinute = v; }
+    public int getAutoCreateSubscriptionGroupMaxCount() { return autoCreateSubscriptionGroupMaxCount; }
+    public void setAutoCreateSubscriptionGroupMaxCount(int v) { this.autoCreateSubscriptionGroupMaxCount = v; }
+    public int getAutoCreateSubscriptionGroupMaxPerMinute() { return autoCreateSubscriptionGroupMaxPerMinute; }
+    public void setAutoCreateSubscriptionGroupMaxPerMinute(int v) { this.autoCreateSubscriptionGroupMaxPerMinute = v; }
+    public int getHeartbeatMaxGroups() { return heartbeatMaxGroups; }
+    public void setHeartbeatMaxGroups(int v) { this.heartbeatMaxGroups = v; }
     public boolean isBrokerFastFailureEnable() { return brokerFastFailureEnable; }
     public void setBrokerFastFailureEnable(boolean v) { this.brokerFastFailureEnable = v; }
     public String getRocketmqHome() { return rocketmqHome; }

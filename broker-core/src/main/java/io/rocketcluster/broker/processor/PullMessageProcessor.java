@@ -69,8 +69,7 @@ public final class PullMessageProcessor implements RequestProcessor {
         }
         SubscriptionGroupConfig groupConfig = broker.groups().findOrCreate(group);
         if (groupConfig == null) {
-            return response.code(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST).remark("subscription group [" + group
-                    + "] does not exist");
+            return response.code(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST).remark(broker.groups().whyAbsent(group));
         }
         if (!groupConfig.consumeEnable) {
             return response.code(ResponseCode.NO_PERMISSION).remark("subscription group no permission, " + group);
@@ -169,16 +168,37 @@ public final class PullMessageProcessor implements RequestProcessor {
             broker.stats().recordGet(group, topicName, r.messageCount());
             broker.metrics().messagesOut(topicName, group, r.messageCount(), r.totalBytes());
         } else if (code == ResponseCode.PULL_NOT_FOUND && allowSuspend && (sysFlag & FLAG_SUSPEND) != 0) {
-            long holdMillis = broker.brokerConfig().isLongPollingEnable() ? suspendTimeout
-                    : broker.brokerConfig().getShortPollingTimeMills();
-            broker.holdService().hold(new PullRequestHoldService.HeldPull(request, channel, topicName, queueId,
-                    offset, filter, System.currentTimeMillis() + holdMillis));
-            response = null;
+            response = hold(channel, request, response, topicName, queueId, offset, filter, suspendTimeout);
         }
         if (allowSuspend && (sysFlag & FLAG_COMMIT_OFFSET) != 0 && !slave && commitOffset >= 0) {
             broker.offsets().commit(group, topicName, queueId, commitOffset);
         }
         return response;
+    }
+
+    /**
+     * Parks a pull that found nothing (no response now), or answers SYSTEM_BUSY naming the key of the bound
+     * that is full; the official client then retries after its pull back-off.
+     */
+    private RemotingCommand hold(Channel channel, RemotingCommand request, RemotingCommand notFound, String topic,
+                                 int queueId, long offset, MessageFilter filter, long suspendTimeout) {
+        var cfg = broker.brokerConfig();
+        long holdMillis = cfg.isLongPollingEnable()
+                ? Math.max(0, Math.min(suspendTimeout, cfg.getPullHoldMaxSuspendMillis()))
+                : cfg.getShortPollingTimeMills();
+        PullRequestHoldService.Admission admission = broker.holdService().hold(new PullRequestHoldService.HeldPull(
+                request, channel, topic, queueId, offset, filter, System.currentTimeMillis() + holdMillis));
+        return switch (admission) {
+            case HELD -> null;
+            case CONNECTION_FULL -> busy(request, "[PULL_HOLD_LIMIT]this connection already holds "
+                    + cfg.getPullHoldMaxRequestsPerConnection() + " pulls (pullHoldMaxRequestsPerConnection)");
+            case BROKER_FULL -> busy(request, "[PULL_HOLD_LIMIT]the broker already holds "
+                    + cfg.getPullHoldMaxRequests() + " pulls (pullHoldMaxRequests)");
+        };
+    }
+
+    private static RemotingCommand busy(RemotingCommand request, String remark) {
+        return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_BUSY, remark);
     }
 
     /**

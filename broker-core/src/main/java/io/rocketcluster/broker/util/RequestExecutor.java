@@ -1,5 +1,7 @@
 package io.rocketcluster.broker.util;
 
+import io.rocketcluster.remoting.netty.QueuedRequest;
+
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -44,6 +46,27 @@ public final class RequestExecutor extends ThreadPoolExecutor {
     /** The queue's capacity (Integer.MAX_VALUE when unbounded). */
     public int queueCapacity() {
         return capacity > 0 ? capacity : Integer.MAX_VALUE;
+    }
+
+    /**
+     * Fast failure: refuses, oldest first, the queued requests that have waited longer than
+     * {@code maxWaitMillis}, with a SYSTEM_BUSY remark naming {@code key}. Returns how many it refused.
+     */
+    public int failStale(long maxWaitMillis, String key) {
+        int refused = 0;
+        long now = System.nanoTime();
+        while (getQueue().peek() instanceof Queued q && q.task instanceof QueuedRequest request) {
+            long waited = (now - q.enqueuedNanos) / 1_000_000;
+            if (waited <= maxWaitMillis) {
+                break;
+            }
+            if (getQueue().remove(q)) {
+                refused++;
+                request.reject("[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, period in queue: "
+                        + waited + "ms, size of queue: " + getQueue().size() + " (" + key + "=" + maxWaitMillis + ")");
+            }
+        }
+        return refused;
     }
 
     /** How long the oldest queued task has waited, 0 when the queue is empty. */

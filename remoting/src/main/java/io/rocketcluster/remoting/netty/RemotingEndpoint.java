@@ -189,12 +189,22 @@ public abstract class RemotingEndpoint {
             return;
         }
         RequestFlowControl startedBy = flow;
+        QueuedRequest task = new QueuedRequest() {
+            @Override
+            public void run() {
+                RemotingEndpoint.this.run(entry.processor, channel, request, startedBy);
+            }
+
+            @Override
+            public void reject(String remark) {
+                respond(channel, request, RemotingCommand.responseTo(request, ResponseCode.SYSTEM_BUSY, remark));
+                startedBy.finished(channel);
+            }
+        };
         try {
-            entry.executor.execute(() -> run(entry.processor, channel, request, startedBy));
+            entry.executor.execute(task);
         } catch (RejectedExecutionException e) {
-            respond(channel, request, RemotingCommand.responseTo(request, ResponseCode.SYSTEM_BUSY,
-                    "[OVERLOAD]system busy, start flow control for a while"));
-            startedBy.finished(channel);
+            task.reject("[OVERLOAD]system busy, start flow control for a while");
         }
     }
 
