@@ -61,6 +61,8 @@ public class MessageStoreConfig {
     private int maxIndexNum = 5000000 * 4;
 
     private int defaultQueryMaxNum = 32;
+    /** RocketCluster: index entries one QUERY_MESSAGE walks at most (hash chains made long on purpose) */
+    private int indexQueryMaxChainSteps = 100000;
     /** put lock type; no wire effect */
     private boolean useReentrantLockWhenPutMessage = true;
 
@@ -147,6 +149,8 @@ public class MessageStoreConfig {
     public int getMaxIndexNum() { return maxIndexNum; }
     public void setMaxIndexNum(int v) { this.maxIndexNum = v; }
     public int getDefaultQueryMaxNum() { return defaultQueryMaxNum; }
+    public int getIndexQueryMaxChainSteps() { return indexQueryMaxChainSteps; }
+    public void setIndexQueryMaxChainSteps(int v) { this.indexQueryMaxChainSteps = v; }
     public void setDefaultQueryMaxNum(int v) { this.defaultQueryMaxNum = v; }
     public boolean isUseReentrantLockWhenPutMessage() { return useReentrantLockWhenPutMessage; }
     public void setUseReentrantLockWhenPutMessage(boolean v) { this.useReentrantLockWhenPutMessage = v; }

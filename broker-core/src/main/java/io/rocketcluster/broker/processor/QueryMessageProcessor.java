@@ -55,8 +55,10 @@ public final class QueryMessageProcessor implements RequestProcessor {
         }
         RemotingCommand response = body.size() > 0
                 ? RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null).body(body.toByteArray())
-                : RemotingCommand.responseTo(request, ResponseCode.QUERY_NOT_FOUND,
-                        "can not find message, maybe time range not correct");
+                : RemotingCommand.responseTo(request, ResponseCode.QUERY_NOT_FOUND, found.cutShort()
+                        ? "can not find message in the " + broker.storeConfig().getIndexQueryMaxChainSteps()
+                                + " index entries walked (indexQueryMaxChainSteps); narrow the time range"
+                        : "can not find message, maybe time range not correct");
         return response.put("indexLastUpdateTimestamp", found.indexLastUpdateTimestamp())
                 .put("indexLastUpdatePhyoffset", found.indexLastUpdatePhyoffset());
     }

@@ -743,7 +743,8 @@ public final class MessageStore {
      * in [begin, end], at most maxNum (and 64); nothing when messageIndexEnable=false.
      */
     public IndexQueryResult queryIndex(String topic, String key, int maxNum, long begin, long end) {
-        return index == null ? IndexQueryResult.EMPTY : index.query(topic, key, maxNum, begin, end);
+        return index == null ? IndexQueryResult.EMPTY
+                : index.query(topic, key, maxNum, begin, end, config.getIndexQueryMaxChainSteps());
     }
 
     /** Deletes the index files whose records all lie below {@code commitLogMinOffset} (retention); returns how many. */

@@ -255,37 +255,63 @@ public final class IndexFile {
                 || (end >= fileBegin && end <= fileEnd);
     }
 
+    /** Chain entries walked per hold of the file's lock, so a long walk never stalls the dispatcher's puts. */
+    static final int WALK_CHUNK = 1024;
+
     /**
      * Adds to {@code out} the commitlog offsets of the entries with {@code keyHash} whose time
      * (beginTimestamp + timeDiff seconds) is in [begin, end], newest first, until {@code out} holds
      * {@code maxNum}. The chain walk stops at the first entry older than {@code begin}.
      */
-    public synchronized void select(Collection<Long> out, int keyHash, int maxNum, long begin, long end) {
-        if (closed) {
-            return;
+    public void select(Collection<Long> out, int keyHash, int maxNum, long begin, long end) {
+        select(out, keyHash, maxNum, begin, end, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #select(Collection, int, int, long, long)} walking at most {@code maxSteps} chain entries, in
+     * chunks of {@value #WALK_CHUNK} under the lock (written entries never change, and each chunk re-checks
+     * the cursor against the file, so a truncation in between ends the walk). Returns the entries walked;
+     * {@code maxSteps} means the walk was cut short.
+     */
+    public int select(Collection<Long> out, int keyHash, int maxNum, long begin, long end, int maxSteps) {
+        int[] cursor = {Integer.MIN_VALUE};
+        int steps = 0;
+        while (steps < maxSteps && out.size() < maxNum && cursor[0] != NO_ENTRY) {
+            steps += walk(cursor, out, keyHash, maxNum, begin, end, Math.min(WALK_CHUNK, maxSteps - steps));
         }
-        int count = buf.getInt(INDEX_COUNT);
-        int next = buf.getInt(slotPosition(keyHash));
+        return steps;
+    }
+
+    /** One chunk of a chain walk from {@code cursor[0]} (MIN_VALUE: the slot's head); NO_ENTRY when done. */
+    private synchronized int walk(int[] cursor, Collection<Long> out, int keyHash, int maxNum, long begin, long end,
+                                  int maxSteps) {
+        int count = closed ? 0 : buf.getInt(INDEX_COUNT);
+        int next = cursor[0] == Integer.MIN_VALUE && !closed ? buf.getInt(slotPosition(keyHash)) : cursor[0];
+        cursor[0] = NO_ENTRY;
         if (count <= 1 || next <= NO_ENTRY || next >= count) {
-            return;
+            return 0;
         }
         long fileBegin = buf.getLong(BEGIN_TIMESTAMP);
-        while (out.size() < maxNum) {
+        int steps = 0;
+        while (out.size() < maxNum && steps < maxSteps) {
+            steps++;
             int at = entryPosition(next);
             int diff = buf.getInt(at + ENTRY_TIME_DIFF);
             int prev = buf.getInt(at + ENTRY_PREV_INDEX);
             if (diff < 0) {
-                break;
+                return steps;
             }
             long time = fileBegin + diff * 1000L;
             if (buf.getInt(at + ENTRY_KEY_HASH) == keyHash && time >= begin && time <= end) {
                 out.add(buf.getLong(at + ENTRY_PHY_OFFSET));
             }
             if (prev <= NO_ENTRY || prev >= next || time < begin) {
-                break;
+                return steps;
             }
             next = prev;
         }
+        cursor[0] = next;
+        return steps;
     }
 
     /**

@@ -246,6 +246,14 @@ public final class IndexService {
      * at the first file that begins before {@code begin}. Candidates only: hash collisions included.
      */
     public IndexQueryResult query(String topic, String key, int maxNum, long begin, long end) {
+        return query(topic, key, maxNum, begin, end, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #query(String, String, int, long, long)} walking at most {@code maxSteps} index entries in
+     * all ({@code indexQueryMaxChainSteps}); a walk cut short is flagged in the result.
+     */
+    public IndexQueryResult query(String topic, String key, int maxNum, long begin, long end, int maxSteps) {
         List<IndexFile> snapshot = List.copyOf(files);
         if (snapshot.isEmpty()) {
             return IndexQueryResult.EMPTY;
@@ -256,10 +264,11 @@ public final class IndexService {
         int max = Math.min(maxNum, MAX_QUERY_NUM);
         int hash = IndexFile.keyHash(topic + "#" + key);
         Set<Long> found = new LinkedHashSet<>();
-        for (int i = snapshot.size() - 1; i >= 0 && found.size() < max; i--) {
+        int steps = 0;
+        for (int i = snapshot.size() - 1; i >= 0 && found.size() < max && steps < maxSteps; i--) {
             IndexFile f = snapshot.get(i);
             if (f.overlaps(begin, end)) {
-                f.select(found, hash, max, begin, end);
+                steps += f.select(found, hash, max, begin, end, maxSteps - steps);
             }
             if (f.beginTimestamp() < begin) {
                 break;
@@ -267,7 +276,7 @@ public final class IndexService {
         }
         List<Long> offsets = new ArrayList<>(found);
         Collections.sort(offsets);
-        return new IndexQueryResult(offsets, lastTimestamp, lastPhyOffset);
+        return new IndexQueryResult(offsets, lastTimestamp, lastPhyOffset, steps >= maxSteps);
     }
 
     /**

@@ -258,4 +258,21 @@ class IndexFileTest {
         assertThat(f.overlaps(0, Long.MAX_VALUE)).isFalse();
         assertThat(f.endPhyOffset()).isZero();
     }
+
+    @Test
+    void aHashChainMadeLongOnPurposeIsWalkedOnlyUpToItsBoundInChunks() {
+        // one slot: every key collides; the wanted entry is the oldest of 5,000
+        IndexFile f = create("chain", 1, 5_001);
+        assertThat(f.put(List.of(42), 7, T0)).isEqualTo(1);
+        for (int i = 1; i < 5_000; i++) {
+            assertThat(f.put(List.of(1_000 + i), 7 + i, T0)).isEqualTo(1);
+        }
+        List<Long> bounded = new ArrayList<>();
+        assertThat(f.select(bounded, 42, 64, 0, Long.MAX_VALUE, 2_500)).isEqualTo(2_500);
+        assertThat(bounded).isEmpty();
+
+        List<Long> whole = new ArrayList<>();
+        assertThat(f.select(whole, 42, 64, 0, Long.MAX_VALUE, 10_000)).isEqualTo(5_000);
+        assertThat(whole).containsExactly(7L);
+    }
 }
