@@ -1,6 +1,7 @@
 package io.rocketcluster.broker.client;
 
 import io.rocketcluster.broker.topic.GroupValidator;
+import io.rocketcluster.broker.util.CreationBudget;
 import io.rocketcluster.broker.util.JsonConfigFile;
 import io.rocketcluster.remoting.data.DataVersion;
 import io.rocketcluster.remoting.data.SubscriptionGroupConfig;
@@ -23,12 +24,15 @@ public final class SubscriptionGroupManager {
     private final JsonConfigFile<SubscriptionGroupWrapper> file;
     private final Map<String, SubscriptionGroupConfig> groups = new ConcurrentHashMap<>();
     private final boolean autoCreate;
+    private final CreationBudget autoCreation;
     private final LongSupplier clock;
     private volatile DataVersion dataVersion = new DataVersion();
 
-    public SubscriptionGroupManager(Path storeConfigDir, boolean autoCreate, LongSupplier clock) {
+    public SubscriptionGroupManager(Path storeConfigDir, boolean autoCreate, CreationBudget autoCreation,
+                                    LongSupplier clock) {
         this.file = new JsonConfigFile<>(storeConfigDir.resolve("subscriptionGroup.json"), SubscriptionGroupWrapper.class);
         this.autoCreate = autoCreate;
+        this.autoCreation = autoCreation;
         this.clock = clock;
     }
 
@@ -47,7 +51,10 @@ public final class SubscriptionGroupManager {
         }
     }
 
-    /** The group's config, auto-created when allowed (never for an illegal name); null otherwise. */
+    /**
+     * The group's config, auto-created when allowed (never for an illegal name, nor beyond the
+     * auto-creation budget); null otherwise, and {@link #whyAbsent} says why.
+     */
     public SubscriptionGroupConfig findOrCreate(String group) {
         if (group == null) {
             return null;
@@ -59,10 +66,36 @@ public final class SubscriptionGroupManager {
         if ((!autoCreate && !group.startsWith("CID_RMQ_SYS_")) || GroupValidator.check(group) != null) {
             return null;
         }
-        c = groups.computeIfAbsent(group, SubscriptionGroupConfig::new);
-        dataVersion.next(clock.getAsLong());
-        persist();
-        return c;
+        synchronized (this) {
+            c = groups.get(group);
+            if (c != null) {
+                return c;
+            }
+            if (autoCreation.tryAcquire(groups.size()) != null) {
+                return null;
+            }
+            c = new SubscriptionGroupConfig(group);
+            groups.put(group, c);
+            dataVersion.next(clock.getAsLong());
+            persist();
+            return c;
+        }
+    }
+
+    /** Why {@link #findOrCreate} found no config for a group, for the remark of the refusal. */
+    public String whyAbsent(String group) {
+        if (group == null) {
+            return "no consumer group given";
+        }
+        String illegal = GroupValidator.check(group);
+        if (illegal != null) {
+            return illegal;
+        }
+        if (!autoCreate && !group.startsWith("CID_RMQ_SYS_")) {
+            return "subscription group [" + group + "] does not exist (autoCreateSubscriptionGroup=false)";
+        }
+        String bound = autoCreation.refusal(groups.size());
+        return "subscription group [" + group + "] does not exist" + (bound == null ? "" : " " + bound);
     }
 
     public void update(SubscriptionGroupConfig c) {

@@ -51,6 +51,10 @@ public final class ClientManageProcessor implements RequestProcessor {
                 System.currentTimeMillis());
         for (ConsumerData c : hb.consumerDataSet) {
             SubscriptionGroupConfig group = broker.groups().findOrCreate(c.groupName);
+            if (group == null && broker.brokerConfig().isAutoCreateSubscriptionGroup()) {
+                // a legal name was refused by the auto-creation bounds: nothing can serve it, so keep no state
+                continue;
+            }
             boolean notify = broker.brokerConfig().isNotifyConsumerIdsChangedEnable();
             if (group != null) {
                 notify &= group.notifyConsumerIdsChangedEnable;
@@ -73,7 +77,11 @@ public final class ClientManageProcessor implements RequestProcessor {
      * Why a heartbeat's group is illegal, or null: producer groups follow {@link GroupValidator#check},
      * consumer groups {@link GroupValidator#checkConsumerGroup} (their retry topic must fit 127 bytes).
      */
-    private static String illegalGroup(HeartbeatData hb) {
+    private String illegalGroup(HeartbeatData hb) {
+        int max = broker.brokerConfig().getHeartbeatMaxGroups();
+        if (hb.consumerDataSet.size() + hb.producerDataSet.size() > max) {
+            return "a heartbeat may name at most " + max + " groups (heartbeatMaxGroups)";
+        }
         for (ConsumerData c : hb.consumerDataSet) {
             String illegal = GroupValidator.checkConsumerGroup(c.groupName);
             if (illegal != null) {

@@ -6,6 +6,7 @@ import io.rocketcluster.broker.client.ConsumerGroupInfo;
 import io.rocketcluster.broker.topic.GroupValidator;
 import io.rocketcluster.remoting.data.ConsumerListBody;
 import io.rocketcluster.remoting.data.Json;
+import io.rocketcluster.remoting.data.TopicConfig;
 import io.rocketcluster.remoting.netty.RequestProcessor;
 import io.rocketcluster.remoting.protocol.RemotingCommand;
 import io.rocketcluster.remoting.protocol.RequestCode;
@@ -59,9 +60,34 @@ public final class ConsumerManageProcessor implements RequestProcessor {
         return RemotingCommand.responseTo(request, ResponseCode.QUERY_NOT_FOUND, "no committed offset for this group and queue");
     }
 
+    /**
+     * Commits only for a group the broker has (or may auto-create) and a queue of a topic it hosts, so
+     * a client cannot fill the offset table with names of its choosing.
+     */
     private RemotingCommand updateOffset(RemotingCommand request) {
-        broker.commitOffset(request.require("consumerGroup"), request.require("topic"),
-                request.requireInt("queueId"), request.requireLong("commitOffset"));
+        String group = request.require("consumerGroup");
+        String topic = request.require("topic");
+        int queueId = request.requireInt("queueId");
+        if (broker.groups().findOrCreate(group) == null) {
+            return RemotingCommand.responseTo(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+                    broker.groups().whyAbsent(group));
+        }
+        int queues = hostedQueues(topic);
+        if (queues == 0) {
+            return RemotingCommand.responseTo(request, ResponseCode.TOPIC_NOT_EXIST,
+                    "topic[" + topic + "] not exist on this broker");
+        }
+        if (queueId < 0 || queueId >= queues) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR,
+                    "queueId[" + queueId + "] is illegal, topic[" + topic + "] has " + queues + " queues");
+        }
+        broker.commitOffset(group, topic, queueId, request.requireLong("commitOffset"));
         return RemotingCommand.responseTo(request, ResponseCode.SUCCESS, null);
+    }
+
+    /** How many queues the broker hosts for a topic: its config, or what a slave's store already holds. */
+    private int hostedQueues(String topic) {
+        TopicConfig config = broker.topics().get(topic);
+        return config != null ? Math.max(config.readQueueNums, config.writeQueueNums) : broker.store().queueCount(topic);
     }
 }

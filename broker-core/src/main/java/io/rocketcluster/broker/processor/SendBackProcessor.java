@@ -50,7 +50,7 @@ public final class SendBackProcessor implements RequestProcessor {
         }
         SubscriptionGroupConfig groupConfig = broker.groups().findOrCreate(group);
         if (groupConfig == null) {
-            return done(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, "subscription group not exist, " + group);
+            return done(request, ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, broker.groups().whyAbsent(group));
         }
         if (!Perm.writable(broker.brokerConfig().getBrokerPermission()) || broker.isSlave()) {
             return done(request, ResponseCode.NO_PERMISSION, "the broker[" + broker.brokerConfig().getBrokerName()

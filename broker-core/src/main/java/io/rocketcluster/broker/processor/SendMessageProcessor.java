@@ -226,7 +226,7 @@ public final class SendMessageProcessor implements RequestProcessor {
         TopicConfig topic = broker.topics().get(topicName);
         if (topic == null) {
             if (TopicValidator.isRetryTopic(topicName)) {
-                topic = broker.topics().createRetryTopic(topicName, 1);
+                topic = broker.topics().createRetryTopicOnSend(topicName);
             } else {
                 topic = broker.topics().createOnSend(topicName, h.defaultTopic(), h.defaultTopicQueueNums(), 0);
             }
@@ -235,7 +235,9 @@ public final class SendMessageProcessor implements RequestProcessor {
             }
         }
         if (topic == null) {
-            response.code(ResponseCode.TOPIC_NOT_EXIST).remark("topic[" + topicName + "] not exist, apply first please!");
+            String bound = broker.topics().autoCreateRefusal();
+            response.code(ResponseCode.TOPIC_NOT_EXIST).remark("topic[" + topicName + "] not exist, apply first please!"
+                    + (bound == null ? "" : " " + bound));
             return null;
         }
         if (!Perm.writable(broker.brokerConfig().getBrokerPermission()) && topic.order) {

@@ -1,6 +1,7 @@
 package io.rocketcluster.broker.topic;
 
 import io.rocketcluster.broker.config.BrokerConfig;
+import io.rocketcluster.broker.util.CreationBudget;
 import io.rocketcluster.broker.util.JsonConfigFile;
 import io.rocketcluster.remoting.data.DataVersion;
 import io.rocketcluster.remoting.data.Perm;
@@ -27,6 +28,7 @@ public final class TopicConfigManager {
     private final BrokerConfig brokerConfig;
     private final JsonConfigFile<TopicConfigSerializeWrapper> file;
     private final LongSupplier clock;
+    private final CreationBudget autoCreation;
     private final Map<String, TopicConfig> topics = new ConcurrentHashMap<>();
     private volatile DataVersion dataVersion = new DataVersion();
 
@@ -34,6 +36,9 @@ public final class TopicConfigManager {
         this.brokerConfig = brokerConfig;
         this.file = new JsonConfigFile<>(storeConfigDir.resolve("topics.json"), TopicConfigSerializeWrapper.class);
         this.clock = clock;
+        this.autoCreation = new CreationBudget("topics", "autoCreateTopicMaxCount",
+                brokerConfig.getAutoCreateTopicMaxCount(), "autoCreateTopicMaxPerMinute",
+                brokerConfig.getAutoCreateTopicMaxPerMinute(), clock);
     }
 
     public void load() {
@@ -89,12 +94,16 @@ public final class TopicConfigManager {
 
     /**
      * Creates {@code topic} on first send from the template {@code defaultTopic} (docs/store-layout.md §11.4).
-     * Returns the new config, or null when the template is missing or not inheritable.
+     * Returns the new config, or null when the template is missing or not inheritable, or the
+     * auto-creation budget is spent ({@link #autoCreateRefusal} says why).
      */
     public synchronized TopicConfig createOnSend(String topic, String defaultTopic, int clientQueueNums, int sysFlag) {
         TopicConfig existing = topics.get(topic);
         if (existing != null) {
             return existing;
+        }
+        if (autoCreation.refusal(topics.size()) != null) {
+            return null;
         }
         TopicConfig template = topics.get(defaultTopic);
         if (template == null) {
@@ -114,8 +123,29 @@ public final class TopicConfigManager {
         c.topicFilterType = template.topicFilterType;
         c.topicSysFlag = sysFlag;
         LOG.info("auto-created topic {} from {}: {} queues", topic, defaultTopic, queues);
+        autoCreation.tryAcquire(topics.size());
         update(c);
         return c;
+    }
+
+    /** Why a topic would not be auto-created now because of its bounds; null when it would be. */
+    public String autoCreateRefusal() {
+        return autoCreation.refusal(topics.size());
+    }
+
+    /**
+     * A retry topic a client sent to before it existed: created like {@link #createRetryTopic} but within
+     * the auto-creation budget; null when the budget is spent.
+     */
+    public synchronized TopicConfig createRetryTopicOnSend(String topic) {
+        TopicConfig existing = topics.get(topic);
+        if (existing != null) {
+            return existing;
+        }
+        if (autoCreation.tryAcquire(topics.size()) != null) {
+            return null;
+        }
+        return createRetryTopic(topic, 1);
     }
 
     /** Creates a group's retry or dead-letter topic (or another internal topic) if missing, perm read+write. */
