@@ -65,7 +65,8 @@ public class NettyRemotingServer extends RemotingEndpoint implements AutoCloseab
                         if (!admit(ch)) {
                             return;
                         }
-                        ch.pipeline().addLast(ENCODER, new RemotingFrameDecoder(),
+                        ch.pipeline().addLast(ENCODER,
+                                new RemotingFrameDecoder(config.getServerFrameCompletionTimeoutMillis()),
                                 new IdleStateHandler(0, 0, idle), inboundHandler());
                     }
                 });

@@ -23,7 +23,11 @@ public class NettyServerConfig {
     private int writeBufferLowWaterMark = 1024 * 1024;
     /** RocketCluster's own: requests of one connection processed at once; more wait unread (0 = no limit). */
     private int serverMaxRequestsInFlightPerConnection = 1024;
+    /** RocketCluster's own: a frame incomplete this long after its first byte closes the connection (0 = never). */
+    private long serverFrameCompletionTimeoutMillis = 30000;
 
+    public long getServerFrameCompletionTimeoutMillis() { return serverFrameCompletionTimeoutMillis; }
+    public void setServerFrameCompletionTimeoutMillis(long v) { this.serverFrameCompletionTimeoutMillis = v; }
     public int getListenPort() { return listenPort; }
     public void setListenPort(int listenPort) { this.listenPort = listenPort; }
     public int getServerWorkerThreads() { return serverWorkerThreads; }

@@ -151,4 +151,37 @@ class ServerBoundsTest {
         }
         assertThat(served.get()).as("every request is served once the client reads").isGreaterThanOrEqualTo(2000);
     }
+
+    @Test
+    void aFrameTrickledSlowerThanTheFrameTimeoutClosesTheConnectionWhileACompleteOneIsServed() throws Exception {
+        NettyServerConfig config = new NettyServerConfig();
+        config.setServerFrameCompletionTimeoutMillis(700);
+        NettyRemotingServer s = server(config, 16);
+        byte[] whole = frame(0);
+
+        Socket slow = connect(s);
+        OutputStream out = slow.getOutputStream();
+        long start = System.nanoTime();
+        boolean closed = false;
+        // one byte every 100 ms: never idle, but the frame would take seconds to complete
+        for (int i = 0; i < whole.length - 1 && !closed; i++) {
+            try {
+                out.write(whole[i]);
+                out.flush();
+            } catch (java.net.SocketException e) {
+                closed = true;
+            }
+            Thread.sleep(100);
+            if (System.nanoTime() - start > 1_500_000_000L) {
+                break;
+            }
+        }
+        assertThat(closed || closedByServer(slow)).as("the trickling connection is closed").isTrue();
+        assertThat(served.get()).isZero();
+
+        Socket healthy = connect(s);
+        healthy.getOutputStream().write(whole);
+        healthy.getOutputStream().flush();
+        await().atMost(Duration.ofSeconds(5)).until(() -> served.get() == 1);
+    }
 }
