@@ -83,6 +83,11 @@ public final class LocalCluster implements AutoCloseable {
             return process != null && process.isAlive();
         }
 
+        /** The broker JVM's process id. */
+        public long pid() {
+            return process.pid();
+        }
+
         public void kill9() throws InterruptedException {
             process.kill9();
         }

@@ -192,6 +192,11 @@ public abstract class RemotingEndpoint {
         QueuedRequest task = new QueuedRequest() {
             @Override
             public void run() {
+                if (!channel.isWritable()) {
+                    // its client stopped reading while this waited: a full response would grow the buffer further
+                    reject("[WRITE_BUFFER_FULL]the connection's unread responses passed writeBufferHighWaterMark");
+                    return;
+                }
                 RemotingEndpoint.this.run(entry.processor, channel, request, startedBy);
             }
 

@@ -9,13 +9,17 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The JSON header (docs/remoting.md §2.1): compact, fields in alphabetical order, nulls omitted, extFields
- * as strings. Decoding accepts any field order, unknown fields and non-string extFields values.
+ * as strings. Decoding accepts any field order, unknown fields and non-string extFields values; an object or
+ * array where a single value belongs (code, version, opaque, flag, remark, language) is a protocol error.
  */
 final class JsonHeaderCodec {
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final Set<String> SINGLE_VALUE_FIELDS = Set.of("code", "version", "opaque", "flag", "remark",
+            "language");
 
     private JsonHeaderCodec() {
     }
@@ -65,6 +69,10 @@ final class JsonHeaderCodec {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
+                if (t.isStructStart() && SINGLE_VALUE_FIELDS.contains(name)) {
+                    // read on, its fields would pass for the header's own and its end for the header's
+                    throw new RemotingProtocolException("JSON header field <" + name + "> is not a single value");
+                }
                 switch (name) {
                     case "code" -> code = p.getValueAsInt();
                     case "version" -> version = p.getValueAsInt();
