@@ -193,8 +193,8 @@ public abstract class RemotingEndpoint {
             @Override
             public void run() {
                 if (!channel.isWritable()) {
-                    // its client stopped reading while this waited: a full response would grow the buffer further
-                    reject("[WRITE_BUFFER_FULL]the connection's unread responses passed writeBufferHighWaterMark");
+                    // its client stopped reading while this waited: answer once the responses drain
+                    startedBy.requeue(channel, request);
                     return;
                 }
                 RemotingEndpoint.this.run(entry.processor, channel, request, startedBy);

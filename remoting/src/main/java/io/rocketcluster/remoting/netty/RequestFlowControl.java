@@ -55,6 +55,19 @@ final class RequestFlowControl {
         }
     }
 
+    /**
+     * A started request found the connection unwritable when its turn came (any thread): it goes back to
+     * the head of the line, unprocessed, and starts again once the responses drain below the low mark.
+     */
+    void requeue(Channel ch, RemotingCommand request) {
+        ch.eventLoop().execute(() -> {
+            State st = state(ch);
+            st.inFlight--;
+            st.waiting.addFirst(request);
+            drain(ch, st);
+        });
+    }
+
     /** The connection became writable or unwritable (event loop). */
     void writabilityChanged(Channel ch) {
         drain(ch, state(ch));
