@@ -23,6 +23,9 @@ public class NamesrvConfig {
     private volatile long scanNotActiveBrokerInterval = 10_000;
     private volatile long brokerChannelExpiredTime = 120_000;
     private volatile String configBlackList = "configBlackList;configStorePath;kvConfigPath";
+    private volatile int registerMaxBrokers = 1000;
+    private volatile int registerMaxTopics = 200_000;
+    private volatile int kvConfigMaxEntries = 10_000;
 
     private static String dataPath(String file) {
         return io.rocketcluster.remoting.config.HomeDir.resolve("namesrv", file).toString();
@@ -147,6 +150,36 @@ public class NamesrvConfig {
     public void setBrokerChannelExpiredTime(long brokerChannelExpiredTime) {
         requirePositive(brokerChannelExpiredTime);
         this.brokerChannelExpiredTime = brokerChannelExpiredTime;
+    }
+
+    /** RocketCluster's: broker addresses routed at once; a registration of one more is refused. Read at start. */
+    public int getRegisterMaxBrokers() {
+        return registerMaxBrokers;
+    }
+
+    public void setRegisterMaxBrokers(int registerMaxBrokers) {
+        requirePositive(registerMaxBrokers);
+        this.registerMaxBrokers = registerMaxBrokers;
+    }
+
+    /** RocketCluster's: topics routed at once; a registration adding more is refused whole. Read at start. */
+    public int getRegisterMaxTopics() {
+        return registerMaxTopics;
+    }
+
+    public void setRegisterMaxTopics(int registerMaxTopics) {
+        requirePositive(registerMaxTopics);
+        this.registerMaxTopics = registerMaxTopics;
+    }
+
+    /** RocketCluster's: KV config entries in all namespaces; a PUT_KV_CONFIG of a new one beyond is refused. */
+    public int getKvConfigMaxEntries() {
+        return kvConfigMaxEntries;
+    }
+
+    public void setKvConfigMaxEntries(int kvConfigMaxEntries) {
+        requirePositive(kvConfigMaxEntries);
+        this.kvConfigMaxEntries = kvConfigMaxEntries;
     }
 
     /** {@code ;}-separated keys that UPDATE_NAMESRV_CONFIG may not change (RocketMQ 4.9.7). */

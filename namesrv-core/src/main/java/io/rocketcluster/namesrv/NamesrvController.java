@@ -63,8 +63,9 @@ public final class NamesrvController implements AutoCloseable {
     public NamesrvController(NamesrvConfiguration configuration, Clock clock) {
         this.configuration = configuration;
         this.config = configuration.namesrvConfig();
-        this.routeInfoManager = new RouteInfoManager(clock, config.getBrokerChannelExpiredTime());
-        this.kvConfigManager = new KvConfigManager(Path.of(config.getKvConfigPath()));
+        this.routeInfoManager = new RouteInfoManager(clock, config.getBrokerChannelExpiredTime(),
+                config.getRegisterMaxBrokers(), config.getRegisterMaxTopics());
+        this.kvConfigManager = new KvConfigManager(Path.of(config.getKvConfigPath()), config.getKvConfigMaxEntries());
         configuration.nettyServerConfig().setListenPort(config.getListenPort());
         this.server = new NettyRemotingServer("namesrv", configuration.nettyServerConfig(), config.getListenPort());
         this.externalServer = config.getExternalListenPort() < 0 ? null

@@ -32,8 +32,16 @@ public final class KvConfigManager {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Map<String, String>> configTable = new TreeMap<>();
 
+    private final int maxEntries;
+
     public KvConfigManager(Path kvConfigPath) {
+        this(kvConfigPath, Integer.MAX_VALUE);
+    }
+
+    /** @param maxEntries {@code kvConfigMaxEntries}: entries in all namespaces together */
+    public KvConfigManager(Path kvConfigPath, int maxEntries) {
         this.file = new ConfigFile(kvConfigPath);
+        this.maxEntries = maxEntries;
     }
 
     /**
@@ -71,10 +79,19 @@ public final class KvConfigManager {
      * Sets {@code namespace/key} to {@code value} and persists.
      *
      * @throws UncheckedIOException when the file cannot be written (the change stays in memory)
+     * @throws io.rocketcluster.namesrv.LimitExceededException when a new entry would pass kvConfigMaxEntries
      */
     public void putKVConfig(String namespace, String key, String value) {
         lock.writeLock().lock();
         try {
+            Map<String, String> existing = configTable.get(namespace);
+            if (existing == null || !existing.containsKey(key)) {
+                int entries = configTable.values().stream().mapToInt(Map::size).sum();
+                if (entries >= maxEntries) {
+                    throw new io.rocketcluster.namesrv.LimitExceededException("the nameserver already holds "
+                            + entries + " KV config entries (kvConfigMaxEntries=" + maxEntries + ")");
+                }
+            }
             String prev = configTable.computeIfAbsent(namespace, n -> new TreeMap<>()).put(key, value);
             LOG.info("KV config {} {}: {} = {}", prev == null ? "created" : "updated", namespace, key, value);
             persist();

@@ -67,8 +67,14 @@ public final class BrokerRequestProcessor implements NamesrvRequestProcessor {
         RegisterBrokerBody body = RegisterBrokerBodyCodec.decode(request.body(), compressed);
         // RocketCluster brokers add the address for clients outside their network; Apache brokers do not
         String externalAddr = request.get(EXTERNAL_ADDR_FIELD);
-        RegisterBrokerResult result = routes.registerBroker(clusterName, brokerAddr, brokerName, brokerId,
-                haServerAddr, externalAddr, body.topicConfigSerializeWrapper, body.filterServerList, channel);
+        RegisterBrokerResult result;
+        try {
+            result = routes.registerBroker(clusterName, brokerAddr, brokerName, brokerId,
+                    haServerAddr, externalAddr, body.topicConfigSerializeWrapper, body.filterServerList, channel);
+        } catch (io.rocketcluster.namesrv.LimitExceededException e) {
+            LOG.warn("register of broker {} ({}) refused: {}", brokerAddr, brokerName, e.getMessage());
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
+        }
 
         RemotingCommand response = NamesrvRequestProcessor.success(request);
         response.put("haServerAddr", result.haServerAddr());

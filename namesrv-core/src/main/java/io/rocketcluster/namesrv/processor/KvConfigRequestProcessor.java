@@ -41,7 +41,11 @@ public final class KvConfigRequestProcessor implements NamesrvRequestProcessor {
     }
 
     private RemotingCommand put(RemotingCommand request) {
-        kvConfig.putKVConfig(request.require("namespace"), request.require("key"), request.require("value"));
+        try {
+            kvConfig.putKVConfig(request.require("namespace"), request.require("key"), request.require("value"));
+        } catch (io.rocketcluster.namesrv.LimitExceededException e) {
+            return RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, e.getMessage());
+        }
         return NamesrvRequestProcessor.success(request);
     }
 

@@ -66,9 +66,22 @@ public final class RouteInfoManager {
     private final Map<String, BrokerLiveInfo> brokerLiveTable = new HashMap<>();
     private final Map<String, List<String>> filterServerTable = new HashMap<>();
 
+    private final int maxBrokers;
+    private final int maxTopics;
+
     public RouteInfoManager(Clock clock, long brokerChannelExpiredMillis) {
+        this(clock, brokerChannelExpiredMillis, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxBrokers {@code registerMaxBrokers}: broker addresses registered at once
+     * @param maxTopics  {@code registerMaxTopics}: topics routed at once
+     */
+    public RouteInfoManager(Clock clock, long brokerChannelExpiredMillis, int maxBrokers, int maxTopics) {
         this.clock = clock;
         this.brokerChannelExpiredMillis = brokerChannelExpiredMillis;
+        this.maxBrokers = maxBrokers;
+        this.maxTopics = maxTopics;
     }
 
     // ------------------------------------------------------------------ registration
@@ -100,6 +113,7 @@ public final class RouteInfoManager {
         String external = externalAddr == null || externalAddr.isBlank() ? null : externalAddr.trim();
         lock.writeLock().lock();
         try {
+            checkLimits(brokerAddr, brokerId, topicConfigWrapper);
             clusterAddrTable.computeIfAbsent(clusterName, c -> new TreeSet<>()).add(brokerName);
 
             BrokerData brokerData = brokerAddrTable.get(brokerName);
@@ -149,6 +163,22 @@ public final class RouteInfoManager {
             return RegisterBrokerResult.NONE;
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** Refuses, before anything changes, a registration that would pass registerMaxBrokers or registerMaxTopics. */
+    private void checkLimits(String brokerAddr, long brokerId, TopicConfigSerializeWrapper topics) {
+        if (!brokerLiveTable.containsKey(brokerAddr) && brokerLiveTable.size() >= maxBrokers) {
+            throw new io.rocketcluster.namesrv.LimitExceededException("the nameserver already routes "
+                    + brokerLiveTable.size() + " brokers (registerMaxBrokers=" + maxBrokers + ")");
+        }
+        if (brokerId != MASTER_ID || topics == null || topics.topicConfigTable == null) {
+            return;
+        }
+        long added = topics.topicConfigTable.keySet().stream().filter(t -> !topicQueueTable.containsKey(t)).count();
+        if (added > 0 && topicQueueTable.size() + added > maxTopics) {
+            throw new io.rocketcluster.namesrv.LimitExceededException("registering " + added
+                    + " new topics would pass registerMaxTopics=" + maxTopics + " (routed: " + topicQueueTable.size() + ")");
         }
     }
 

@@ -117,4 +117,21 @@ class KvConfigManagerTest {
         assertThat(m.getKVListByNamespace("a")).isEmpty();
         assertThat(m.getKVListByNamespace("b")).contains(Map.of("k2", "v"));
     }
+
+    @Test
+    void newEntriesPastKvConfigMaxEntriesAreRefusedWhileExistingOnesMayChange() throws IOException {
+        KvConfigManager m = new KvConfigManager(file(), 2);
+        m.load();
+        m.putKVConfig("ns1", "a", "1");
+        m.putKVConfig("ns2", "b", "2");
+        assertThatThrownBy(() -> m.putKVConfig("ns1", "c", "3"))
+                .isInstanceOf(io.rocketcluster.namesrv.LimitExceededException.class)
+                .hasMessageContaining("kvConfigMaxEntries=2");
+        assertThat(m.getKVConfig("ns1", "c")).isNull();
+        m.putKVConfig("ns1", "a", "changed");
+        assertThat(m.getKVConfig("ns1", "a")).isEqualTo("changed");
+        m.deleteKVConfig("ns2", "b");
+        m.putKVConfig("ns1", "c", "3");
+        assertThat(m.getKVConfig("ns1", "c")).isEqualTo("3");
+    }
 }
