@@ -90,6 +90,7 @@ public final class BrokerController {
     private NettyRemotingServer server;
     private NettyRemotingServer fastServer;
     private PullRequestHoldService holdService;
+    private io.rocketcluster.broker.acl.PlainAclFile acl;
     private HaServer haServer;
     private HaClient haClient;
     private SlaveSynchronizer synchronizer;
@@ -152,6 +153,13 @@ public final class BrokerController {
     }
 
     public void start() throws InterruptedException {
+        if (brokerConfig.isUseTLS()) {
+            throw new IllegalStateException("useTLS=true: TLS is not implemented yet; remove the key, or keep the "
+                    + "broker on a network you trust");
+        }
+        acl = brokerConfig.isAclEnable() ? io.rocketcluster.broker.acl.PlainAclFile.load(
+                io.rocketcluster.broker.acl.PlainAclFile.candidates(brokerConfig.getBrokerConfigPath(),
+                        brokerConfig.getRocketmqHome())) : null;
         startMetricsServer();
         store.start();
         storeRecovered = true;
@@ -219,6 +227,13 @@ public final class BrokerController {
         }
         server.registerProcessor(RequestCode.PULL_MESSAGE, pull, pullPool);
         server.registerProcessor(RequestCode.LITE_PULL_MESSAGE, pull, pullPool);
+        if (acl != null) {
+            var validator = new io.rocketcluster.broker.acl.PlainAccessValidator(acl::rules);
+            io.rocketcluster.remoting.netty.RequestGuard guard = (ch, req) -> validator.refusal(remoteIp(ch), req);
+            server.setRequestGuard(guard);
+            fastServer.setRequestGuard(guard);
+            scheduler.scheduleWithFixedDelay(acl::poll, 1, 1, TimeUnit.SECONDS);
+        }
         server.setRequestObserver(metrics.requests());
         fastServer.setRequestObserver(metrics.requests());
         server.start();
@@ -420,6 +435,12 @@ public final class BrokerController {
             metricsServer.close();
         }
         LOG.info("broker {} stopped", brokerConfig.getBrokerName());
+    }
+
+    /** The peer's IP as ACL white lists compare it (IPv6 without brackets). */
+    private static String remoteIp(Channel channel) {
+        return channel.remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "";
     }
 
     /** Fast failure: sends and pulls that waited too long in their queue are answered SYSTEM_BUSY. */

@@ -124,6 +124,10 @@ public class BrokerConfig {
     private int autoCreateSubscriptionGroupMaxPerMinute = 600;
 
     private boolean brokerFastFailureEnable = true;
+    /** plain ACL (docs/acl.md): every request must be signed by an account of plain_acl.yml */
+    private boolean aclEnable = false;
+    /** TLS is not implemented yet: true is refused at start rather than ignored */
+    private boolean useTLS = false;
 
     private String rocketmqHome = System.getProperty("rocketmq.home.dir", System.getenv("ROCKETMQ_HOME"));
     /** file the config was loaded from */
@@ -319,6 +323,10 @@ public class BrokerConfig {
     public void setAutoCreateSubscriptionGroupMaxPerMinute(int v) { this.autoCreateSubscriptionGroupMaxPerMinute = v; }
     public int getHeartbeatMaxGroups() { return heartbeatMaxGroups; }
     public void setHeartbeatMaxGroups(int v) { this.heartbeatMaxGroups = v; }
+    public boolean isAclEnable() { return aclEnable; }
+    public void setAclEnable(boolean v) { this.aclEnable = v; }
+    public boolean isUseTLS() { return useTLS; }
+    public void setUseTLS(boolean v) { this.useTLS = v; }
     public boolean isBrokerFastFailureEnable() { return brokerFastFailureEnable; }
     public void setBrokerFastFailureEnable(boolean v) { this.brokerFastFailureEnable = v; }
     public String getRocketmqHome() { return rocketmqHome; }

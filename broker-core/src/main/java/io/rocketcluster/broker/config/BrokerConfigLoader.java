@@ -30,7 +30,7 @@ public final class BrokerConfigLoader {
             "clientOnewaySemaphoreValue", "clientAsyncSemaphoreValue", "connectTimeoutMillis",
             "channelNotActiveInterval", "clientChannelMaxIdleTimeSeconds", "clientSocketSndBufSize",
             "clientSocketRcvBufSize", "clientPooledByteBufAllocatorEnable", "clientCloseSocketIfTimeout",
-            "useTLS", "fetchNamesrvAddrByAddressServer", "compressedRegister", "aclEnable",
+            "fetchNamesrvAddrByAddressServer", "compressedRegister",
             "transientStorePoolEnable", "transientStorePoolSize", "fastFailIfNoBufferInStorePool",
             "warmMapedFileEnable", "flushLeastPagesWhenWarmMapedFile", "deleteCommitLogFilesInterval",
             "deleteConsumeQueueFilesInterval", "redeleteHangedFileInterval",

@@ -37,6 +37,7 @@ public abstract class RemotingEndpoint {
     private volatile ProcessorEntry defaultProcessor;
     private volatile ChannelEventListener listener;
     private volatile RequestObserver observer;
+    private volatile RequestGuard guard;
     private volatile RequestFlowControl flow = new RequestFlowControl(Integer.MAX_VALUE, this::dispatch);
 
     private record ProcessorEntry(RequestProcessor processor, Executor executor) {
@@ -56,6 +57,11 @@ public abstract class RemotingEndpoint {
 
     public void setRequestObserver(RequestObserver observer) {
         this.observer = observer;
+    }
+
+    /** Checks every request before its processor runs (null: none). */
+    public void setRequestGuard(RequestGuard guard) {
+        this.guard = guard;
     }
 
     /** At most this many requests of one connection are processed at once (see {@link RequestFlowControl}). */
@@ -195,6 +201,13 @@ public abstract class RemotingEndpoint {
                 if (!channel.isWritable()) {
                     // its client stopped reading while this waited: answer once the responses drain
                     startedBy.requeue(channel, request);
+                    return;
+                }
+                RequestGuard g = guard;
+                String refusal = g == null ? null : g.refusal(channel, request);
+                if (refusal != null) {
+                    respond(channel, request, RemotingCommand.responseTo(request, ResponseCode.SYSTEM_ERROR, refusal));
+                    startedBy.finished(channel);
                     return;
                 }
                 RemotingEndpoint.this.run(entry.processor, channel, request, startedBy);

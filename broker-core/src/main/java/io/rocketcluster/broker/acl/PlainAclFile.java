@@ -1,0 +1,126 @@
+package io.rocketcluster.broker.acl;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The {@code plain_acl.yml} a broker enforces, found where docs/acl.md §3.3 says (beside the broker's
+ * {@code -c} file first, then {@code <ROCKETMQ_HOME>/conf/plain_acl.yml}, then the file named by
+ * {@code -Drocketmq.acl.plain.file}), and reloaded when its content changes: {@link #poll} re-reads it
+ * and swaps the rules only when the new file compiles, so a broken edit keeps the last good rules (and is
+ * logged). Thread-safe.
+ */
+public final class PlainAclFile {
+    private static final Logger LOG = LogManager.getLogger(PlainAclFile.class);
+    public static final String FILE_NAME = "plain_acl.yml";
+    public static final String FILE_PROPERTY = "rocketmq.acl.plain.file";
+
+    private final Path path;
+    private final AtomicReference<AclRules> rules = new AtomicReference<>();
+    private volatile byte[] digest;
+
+    private PlainAclFile(Path path) {
+        this.path = path;
+    }
+
+    /**
+     * The places a broker looks for the file, in order.
+     *
+     * @param brokerConfigFile the {@code -c} file, or null
+     * @param rocketmqHome     ROCKETMQ_HOME, or null
+     */
+    public static List<Path> candidates(String brokerConfigFile, String rocketmqHome) {
+        List<Path> paths = new ArrayList<>();
+        if (brokerConfigFile != null && !brokerConfigFile.isBlank()) {
+            Path dir = Path.of(brokerConfigFile).toAbsolutePath().getParent();
+            if (dir != null) {
+                paths.add(dir.resolve(FILE_NAME));
+            }
+        }
+        if (rocketmqHome != null && !rocketmqHome.isBlank()) {
+            paths.add(Path.of(rocketmqHome, "conf", FILE_NAME));
+        }
+        String named = System.getProperty(FILE_PROPERTY);
+        if (named != null && !named.isBlank()) {
+            Path p = Path.of(named);
+            paths.add(p.isAbsolute() || rocketmqHome == null ? p : Path.of(rocketmqHome).resolve(named.replaceFirst("^/+", "")));
+        }
+        return paths;
+    }
+
+    /**
+     * Loads the first candidate that exists.
+     *
+     * @throws IllegalStateException when none exists or the file does not compile (the broker must not start
+     *                               believing it is protected)
+     */
+    public static PlainAclFile load(List<Path> candidates) {
+        for (Path p : candidates) {
+            if (Files.isRegularFile(p)) {
+                PlainAclFile f = new PlainAclFile(p);
+                try {
+                    f.reload(Files.readAllBytes(p));
+                } catch (IOException | RuntimeException e) {
+                    throw new IllegalStateException("aclEnable=true but " + p + " cannot be used: " + e.getMessage(), e);
+                }
+                LOG.info("ACL enabled: loaded {} ({} accounts)", p, f.rules().accountCount());
+                return f;
+            }
+        }
+        throw new IllegalStateException("aclEnable=true but no " + FILE_NAME + " was found; looked at " + candidates);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public AclRules rules() {
+        return rules.get();
+    }
+
+    /** Re-reads the file if its content changed; keeps the current rules when it cannot be used. */
+    public void poll() {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            LOG.warn("cannot read {}; keeping the ACL loaded before: {}", path, e.toString());
+            return;
+        }
+        if (Arrays.equals(sha256(bytes), digest)) {
+            return;
+        }
+        try {
+            reload(bytes);
+            LOG.info("ACL reloaded from {} ({} accounts)", path, rules().accountCount());
+        } catch (IOException | RuntimeException e) {
+            digest = sha256(bytes); // log a broken edit once, not every poll
+            LOG.error("{} changed but cannot be used; keeping the ACL loaded before: {}", path, e.getMessage());
+        }
+    }
+
+    private void reload(byte[] bytes) throws IOException {
+        AclRules compiled = AclRules.compile(PlainAclConfig.parse(new String(bytes, StandardCharsets.UTF_8)));
+        rules.set(compiled);
+        digest = sha256(bytes);
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
