@@ -191,6 +191,10 @@ public final class BrokerController {
         fastServer = new NettyRemotingServer("broker-fast", serverConfig, brokerConfig.getListenPort() - 2);
         for (NettyRemotingServer s : List.of(server, fastServer)) {
             admin.registerOn(s, adminPool);
+            var aclAdmin = new io.rocketcluster.broker.acl.AclAdminProcessor(acl, brokerConfig, clock);
+            for (int code : io.rocketcluster.broker.acl.AclAdminProcessor.codes()) {
+                s.registerProcessor(code, aclAdmin, adminPool);
+            }
             RequestProcessor send = new SendMessageProcessor(this);
             s.registerProcessor(RequestCode.SEND_MESSAGE, send, sendPool);
             s.registerProcessor(RequestCode.SEND_MESSAGE_V2, send, sendPool);

@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  * {@code target/mqadmin-lib}: the tool exactly as operators run it, never mixed with the test's
  * client version. It gets a scratch {@code ROCKETMQ_HOME} holding the
  * {@code conf/logback_tools.xml} it insists on loading (its own log goes to {@code mqadmin.log} there)
- * and no {@code conf/tools.yml} (no ACL).
+ * and, unless {@link #credentials} puts one there, no {@code conf/tools.yml} (unsigned requests).
  *
  * <p>mqadmin exits 0 even when a command fails (it prints the stack trace), so callers assert on
  * the output. Only the processes it starts are stopped, and only by their own handle.
@@ -78,6 +78,20 @@ final class MqAdmin {
         if (!Files.isDirectory(LIB)) {
             throw new IllegalStateException(LIB + " is missing: the it build copies rocketmq-tools there");
         }
+    }
+
+    /**
+     * Signs every later command with these keys, as operators configure mqadmin for an ACL broker
+     * ({@code conf/tools.yml} in its ROCKETMQ_HOME); null keys remove the file (unsigned again).
+     */
+    MqAdmin credentials(String accessKey, String secretKey) throws IOException {
+        Path tools = home.resolve("conf").resolve("tools.yml");
+        if (accessKey == null) {
+            Files.deleteIfExists(tools);
+        } else {
+            Files.writeString(tools, "accessKey: " + accessKey + "\nsecretKey: " + secretKey + "\n");
+        }
+        return this;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.rocketcluster.broker.acl;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -26,6 +27,7 @@ public final class PlainAclConfig {
 
     /** One {@code accounts} entry. */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public static final class Account {
         public String accessKey;
         public String secretKey;
@@ -42,6 +44,11 @@ public final class PlainAclConfig {
     public static final class Version {
         public long counter;
         public long timestamp;
+    }
+
+    /** The file's text, as the broker writes it back after an administration request. */
+    public String toYaml() throws IOException {
+        return YAML.writeValueAsString(this);
     }
 
     /** Parses a file's text; an empty file is an empty configuration. */

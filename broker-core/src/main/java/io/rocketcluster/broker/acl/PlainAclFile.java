@@ -29,6 +29,7 @@ public final class PlainAclFile {
     private final Path path;
     private final AtomicReference<AclRules> rules = new AtomicReference<>();
     private volatile byte[] digest;
+    private volatile PlainAclConfig.Version version = new PlainAclConfig.Version();
 
     private PlainAclFile(Path path) {
         this.path = path;
@@ -111,9 +112,45 @@ public final class PlainAclFile {
     }
 
     private void reload(byte[] bytes) throws IOException {
-        AclRules compiled = AclRules.compile(PlainAclConfig.parse(new String(bytes, StandardCharsets.UTF_8)));
+        PlainAclConfig config = PlainAclConfig.parse(new String(bytes, StandardCharsets.UTF_8));
+        AclRules compiled = AclRules.compile(config);
         rules.set(compiled);
+        version = config.dataVersion.isEmpty() ? new PlainAclConfig.Version() : config.dataVersion.get(0);
         digest = sha256(bytes);
+    }
+
+    /** The file's {@code dataVersion} as last loaded (counter 0 when it has none). */
+    public PlainAclConfig.Version version() {
+        return version;
+    }
+
+    /** The file as it is on disk now. */
+    public synchronized PlainAclConfig read() throws IOException {
+        return PlainAclConfig.parse(Files.readString(path));
+    }
+
+    /**
+     * An ACL administration request: applies {@code change} to the file as it is on disk, checks that the
+     * result compiles, bumps its {@code dataVersion} (counter + 1, timestamp {@code nowMillis}), writes it
+     * (to a temporary file, then renamed over the old one) and enforces it at once. Comments in the file
+     * are not kept.
+     *
+     * @throws IllegalArgumentException when the change would not compile (nothing is written)
+     */
+    public synchronized void update(java.util.function.Consumer<PlainAclConfig> change, long nowMillis) throws IOException {
+        PlainAclConfig config = read();
+        change.accept(config);
+        AclRules.compile(config);
+        PlainAclConfig.Version next = new PlainAclConfig.Version();
+        next.counter = (config.dataVersion.isEmpty() ? 0 : config.dataVersion.get(0).counter) + 1;
+        next.timestamp = nowMillis;
+        config.dataVersion = new ArrayList<>(List.of(next));
+        byte[] bytes = config.toYaml().getBytes(StandardCharsets.UTF_8);
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        reload(bytes);
+        LOG.info("ACL changed by an administration request: {} (version {})", path, next.counter);
     }
 
     private static byte[] sha256(byte[] bytes) {
