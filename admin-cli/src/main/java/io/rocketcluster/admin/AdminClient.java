@@ -27,6 +27,12 @@ public final class AdminClient implements AutoCloseable {
     private final long timeoutMillis;
 
     public AdminClient(String namesrvAddr, long timeoutMillis) {
+        this(namesrvAddr, timeoutMillis, null);
+    }
+
+    /** @param credentials signs every request (ACL), or null for unsigned requests */
+    public AdminClient(String namesrvAddr, long timeoutMillis, io.rocketcluster.remoting.acl.AclCredentials credentials) {
+        client.setRequestSigner(credentials);
         this.nameServers = namesrvAddr == null ? List.of()
                 : Arrays.stream(namesrvAddr.split(";")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         this.timeoutMillis = timeoutMillis;

@@ -23,6 +23,15 @@ public abstract class AdminCommand implements Callable<Integer> {
             description = "timeout of each request in ms (default: ${DEFAULT-VALUE})")
     long timeoutMillis;
 
+    @Option(names = "--access-key", paramLabel = "KEY",
+            description = "ACL access key to sign requests with (default: $ROCKETMQ_ACCESS_KEY, else accessKey of "
+                    + "$ROCKETMQ_HOME/conf/tools.yml; none: unsigned)")
+    String accessKey;
+
+    @Option(names = "--secret-key", paramLabel = "KEY",
+            description = "ACL secret key (default: $ROCKETMQ_SECRET_KEY, else secretKey of $ROCKETMQ_HOME/conf/tools.yml)")
+    String secretKey;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print help")
     boolean help;
 
@@ -40,7 +49,8 @@ public abstract class AdminCommand implements Callable<Integer> {
         }
         Report report = new Report(System.out, json);
         boolean done = false;
-        try (AdminClient client = new AdminClient(ns, timeoutMillis)) {
+        try (AdminClient client = new AdminClient(ns, timeoutMillis,
+                ToolsCredentials.resolve(accessKey, secretKey, System.getenv(), System.getProperties()))) {
             run(client, report);
             done = true;
         } finally {

@@ -110,4 +110,29 @@ class AclAdminTest {
         assertThat(unsigned.stdout() + unsigned.stderr()).as(unsigned.toString()).contains("No accessKey is configured");
         assertThat(Files.readString(aclFile)).doesNotContain("sneakyKey");
     }
+
+    @Test
+    @Order(4)
+    void binMqadminSignsWithFlagsEnvironmentOrToolsYml() throws Exception {
+        String namesrv = cluster.namesrvAddr();
+        AdminCli.Run unsigned = AdminCli.run(cluster.work(), namesrv, Map.of(), "updateTopic", "-b", broker.addr(),
+                "-t", "CliUnsigned");
+        assertThat(unsigned.exit()).as(unsigned.toString()).isEqualTo(1);
+        assertThat(unsigned.err() + unsigned.out()).contains("No accessKey is configured");
+
+        AdminCli.Run flags = AdminCli.run(cluster.work(), namesrv, Map.of(), "updateTopic", "-b", broker.addr(),
+                "-t", "CliFlags", "--access-key", "adminKey1", "--secret-key", "adminSecret");
+        assertThat(flags.exit()).as(flags.toString()).isZero();
+
+        AdminCli.Run env = AdminCli.run(cluster.work(), namesrv, Map.of("ROCKETMQ_ACCESS_KEY", "adminKey1",
+                "ROCKETMQ_SECRET_KEY", "adminSecret"), "updateTopic", "-b", broker.addr(), "-t", "CliEnv");
+        assertThat(env.exit()).as(env.toString()).isZero();
+
+        Path home = Files.createDirectories(cluster.work().resolve("cli-home").resolve("conf")).getParent();
+        Files.writeString(home.resolve("conf").resolve("tools.yml"), "accessKey: plainUser\nsecretKey: plainSecret\n");
+        AdminCli.Run notAdmin = AdminCli.run(cluster.work(), namesrv, Map.of("ROCKETMQ_HOME", home.toString()),
+                "updateTopic", "-b", broker.addr(), "-t", "CliTools");
+        assertThat(notAdmin.exit()).as(notAdmin.toString()).isEqualTo(1);
+        assertThat(notAdmin.err() + notAdmin.out()).contains("Need admin permission for request code=17, but accessKey=plainUser");
+    }
 }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -35,7 +33,6 @@ import static org.awaitility.Awaitility.await;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminCliTest {
-    private static final Path ROOT = Path.of(System.getProperty("rocketcluster.root", "../.."));
 
     private LocalCluster cluster;
     private LocalCluster.BrokerNode master;
@@ -83,24 +80,8 @@ class AdminCliTest {
 
     /** Runs mqadmin with {@code -n} set to the cluster's nameserver unless the args name one. */
     Run mqadmin(String... args) throws Exception {
-        Path target = ROOT.resolve("admin-cli").resolve("target");
-        Path jar = target.resolve("admin-cli.jar");
-        assertThat(jar).as("build admin-cli first (mvn package)").exists();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
-                "-cp", jar + File.pathSeparator + target.resolve("lib") + "/*", "io.rocketcluster.admin.MqAdmin"));
-        cmd.addAll(List.of(args));
-        if (!List.of(args).contains("-n")) {
-            cmd.addAll(List.of("-n", cluster.namesrvAddr()));
-        }
-        Path out = Files.createTempFile(cluster.work(), "mqadmin", ".out");
-        Path err = Files.createTempFile(cluster.work(), "mqadmin", ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("mqadmin " + String.join(" ", args) + " did not finish");
-        }
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        AdminCli.Run r = AdminCli.run(cluster.work(), cluster.namesrvAddr(), Map.of(), args);
+        return new Run(r.exit(), r.out(), r.err());
     }
 
     /** A step: runs the command and checks its exit code and output. */

@@ -1,5 +1,7 @@
 package io.rocketcluster.broker.acl;
 
+import io.rocketcluster.remoting.acl.AclSignature;
+
 import io.rocketcluster.remoting.data.ConsumerData;
 import io.rocketcluster.remoting.data.HeartbeatData;
 import io.rocketcluster.remoting.data.Json;

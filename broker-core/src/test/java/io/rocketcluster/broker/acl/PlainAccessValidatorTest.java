@@ -1,5 +1,7 @@
 package io.rocketcluster.broker.acl;
 
+import io.rocketcluster.remoting.acl.AclSignature;
+
 import io.rocketcluster.remoting.protocol.RemotingCommand;
 import io.rocketcluster.remoting.protocol.RequestCode;
 import org.junit.jupiter.api.Test;

@@ -38,6 +38,7 @@ public abstract class RemotingEndpoint {
     private volatile ChannelEventListener listener;
     private volatile RequestObserver observer;
     private volatile RequestGuard guard;
+    private volatile RequestSigner signer;
     private volatile RequestFlowControl flow = new RequestFlowControl(Integer.MAX_VALUE, this::dispatch);
 
     private record ProcessorEntry(RequestProcessor processor, Executor executor) {
@@ -57,6 +58,11 @@ public abstract class RemotingEndpoint {
 
     public void setRequestObserver(RequestObserver observer) {
         this.observer = observer;
+    }
+
+    /** Signs every request this endpoint sends (null: none). */
+    public void setRequestSigner(RequestSigner signer) {
+        this.signer = signer;
     }
 
     /** Checks every request before its processor runs (null: none). */
@@ -86,6 +92,7 @@ public abstract class RemotingEndpoint {
     /** Sends a request; the future completes with the response, or fails on send error or timeout. */
     public CompletableFuture<RemotingCommand> invokeAsync(Channel channel, RemotingCommand request,
                                                           long timeoutMillis) {
+        sign(request);
         int opaque = request.opaque();
         CompletableFuture<RemotingCommand> future = new CompletableFuture<>();
         pending.put(opaque, future);
@@ -104,7 +111,15 @@ public abstract class RemotingEndpoint {
 
     public void invokeOneway(Channel channel, RemotingCommand request) {
         request.markOneway();
+        sign(request);
         channel.writeAndFlush(request);
+    }
+
+    private void sign(RemotingCommand request) {
+        RequestSigner s = signer;
+        if (s != null) {
+            s.sign(request);
+        }
     }
 
     /** The Netty handler that feeds this endpoint; one shared instance per endpoint. */

@@ -1,4 +1,4 @@
-package io.rocketcluster.broker.acl;
+package io.rocketcluster.remoting.acl;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -20,7 +20,7 @@ public final class AclSignature {
     public static final String SIGNATURE = "Signature";
     public static final String SECURITY_TOKEN = "SecurityToken";
     /** Added by QUERY_MESSAGE; 4.9 clients sign it, 4.7 clients do not. */
-    static final String UNIQUE_KEY_QUERY = "_UNIQUE_KEY_QUERY";
+    public static final String UNIQUE_KEY_QUERY = "_UNIQUE_KEY_QUERY";
 
     private AclSignature() {
     }
