@@ -166,13 +166,10 @@ public final class HaClient implements AutoCloseable {
     private final class FrameHandler extends ByteToMessageDecoder {
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-            while (in.readableBytes() >= HaProtocol.FRAME_HEADER_SIZE) {
-                int start = in.readerIndex();
-                long offset = in.getLong(start);
-                int size = in.getInt(start + 8);
-                if (in.readableBytes() < HaProtocol.FRAME_HEADER_SIZE + size) {
-                    return;
-                }
+            HaProtocol.FrameHeader frame;
+            while ((frame = HaProtocol.peekFrame(in, store.commitLogFileSize())) != null) {
+                long offset = frame.offset();
+                int size = frame.size();
                 in.skipBytes(HaProtocol.FRAME_HEADER_SIZE);
                 lastReadMillis = System.currentTimeMillis();
                 long slaveMax = store.commitLogMaxOffset();

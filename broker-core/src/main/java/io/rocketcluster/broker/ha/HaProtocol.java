@@ -1,5 +1,8 @@
 package io.rocketcluster.broker.ha;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.CorruptedFrameException;
+
 /**
  * RocketMQ 4.x master/slave replication stream (docs/replication.md §2), raw TCP on the master's
  * {@code listenPort+1}, big-endian, no handshake.
@@ -18,5 +21,28 @@ final class HaProtocol {
     static final int FRAME_HEADER_SIZE = 12;
 
     private HaProtocol() {
+    }
+
+    /** The header of a master frame. */
+    record FrameHeader(long offset, int size) {
+    }
+
+    /**
+     * The header of the master frame at the reader index of {@code in} once the whole frame (header and
+     * data) is buffered, else null; moves no index. A negative offset, or a size below 0 or above
+     * {@code maxSize} (the slave's commitlog file size: a frame never spans two files), is no frame:
+     * {@link CorruptedFrameException}, before anything waits for that many bytes.
+     */
+    static FrameHeader peekFrame(ByteBuf in, int maxSize) {
+        if (in.readableBytes() < FRAME_HEADER_SIZE) {
+            return null;
+        }
+        long offset = in.getLong(in.readerIndex());
+        int size = in.getInt(in.readerIndex() + 8);
+        if (offset < 0 || size < 0 || size > maxSize) {
+            throw new CorruptedFrameException("HA frame at offset " + offset + " of " + size
+                    + " bytes (at most " + maxSize + ")");
+        }
+        return in.readableBytes() - FRAME_HEADER_SIZE < size ? null : new FrameHeader(offset, size);
     }
 }
