@@ -57,6 +57,15 @@ public final class RegisterBrokerBodyCodec {
         if (decoded.topicConfigSerializeWrapper.topicConfigTable == null) {
             decoded.topicConfigSerializeWrapper.topicConfigTable = new java.util.LinkedHashMap<>();
         }
+        // JSON nulls inside would fail the route table half-way through a registration
+        decoded.topicConfigSerializeWrapper.topicConfigTable.forEach((topic, config) -> {
+            if (config == null) {
+                throw new RemotingProtocolException("register body: topic " + topic + " has a null config");
+            }
+        });
+        if (decoded.filterServerList != null && decoded.filterServerList.contains(null)) {
+            throw new RemotingProtocolException("register body: a null filter server address");
+        }
         return decoded;
     }
 

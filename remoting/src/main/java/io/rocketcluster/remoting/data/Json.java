@@ -55,13 +55,20 @@ public final class Json {
         }
     }
 
-    /** Decodes a request or response body; a malformed body is a protocol error naming the type. */
+    /**
+     * Decodes a request or response body, never to null; a malformed body, and one that is JSON's
+     * {@code null}, is a protocol error naming the type.
+     */
     public static <T> T decode(byte[] body, Class<T> type) {
         if (body == null || body.length == 0) {
             throw new RemotingProtocolException("missing " + type.getSimpleName() + " body");
         }
         try {
-            return MAPPER.readValue(body, type);
+            T value = MAPPER.readValue(body, type);
+            if (value == null) {
+                throw new RemotingProtocolException("missing " + type.getSimpleName() + " body (JSON null)");
+            }
+            return value;
         } catch (IOException e) {
             throw new RemotingProtocolException("malformed " + type.getSimpleName() + " body: "
                     + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);

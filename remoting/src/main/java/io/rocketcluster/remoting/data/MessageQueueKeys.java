@@ -34,7 +34,12 @@ public final class MessageQueueKeys {
     public static final class Deserializer extends KeyDeserializer {
         @Override
         public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {
-            return Json.decode(key, MessageQueue.class);
+            MessageQueue mq = Json.decode(key, MessageQueue.class);
+            if (mq == null) {
+                // "null" (or "null" and anything): no queue, and a null key no map can write back
+                throw ctxt.weirdKeyException(MessageQueue.class, key, "not a message queue");
+            }
+            return mq;
         }
     }
 }
