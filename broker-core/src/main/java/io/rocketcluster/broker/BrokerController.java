@@ -157,6 +157,15 @@ public final class BrokerController {
             throw new IllegalStateException("useTLS=true: TLS is not implemented yet; remove the key, or keep the "
                     + "broker on a network you trust");
         }
+        if (brokerConfig.isAclEnable() && isSlave()
+                && (isBlank(brokerConfig.getBrokerAccessKey()) || isBlank(brokerConfig.getBrokerSecretKey()))) {
+            throw new IllegalStateException("aclEnable=true on a slave needs brokerAccessKey and brokerSecretKey: "
+                    + "the keys of an admin account of the master's plain_acl.yml, to replicate with");
+        }
+        if (!isBlank(brokerConfig.getBrokerAccessKey()) && !isBlank(brokerConfig.getBrokerSecretKey())) {
+            outClient.setRequestSigner(new io.rocketcluster.remoting.acl.AclCredentials(
+                    brokerConfig.getBrokerAccessKey(), brokerConfig.getBrokerSecretKey()));
+        }
         acl = brokerConfig.isAclEnable() ? io.rocketcluster.broker.acl.PlainAclFile.load(
                 io.rocketcluster.broker.acl.PlainAclFile.candidates(brokerConfig.getBrokerConfigPath(),
                         brokerConfig.getRocketmqHome())) : null;
@@ -270,7 +279,9 @@ public final class BrokerController {
     /** Master: serve slaves on listenPort+1 (and wait for them when SYNC_MASTER). Slave: follow the master. */
     private void startReplication() throws InterruptedException {
         if (isSlave()) {
-            haClient = new HaClient(store, storeConfig);
+            haClient = new HaClient(store, storeConfig, acl == null ? null : new HaClient.MasterAuth(
+                    haIdentity(brokerConfig.getBrokerId()), new io.rocketcluster.broker.ha.HaHandshake.Keys(
+                            brokerConfig.getBrokerAccessKey(), brokerConfig.getBrokerSecretKey())));
             haClient.start();
             synchronizer = new SlaveSynchronizer(outClient, topics, offsets, groups,
                     new JsonConfigFile<>(delayOffsetPath(), Object.class), brokerConfig.brokerAddr());
@@ -279,12 +290,22 @@ public final class BrokerController {
             schedule = new ScheduleMessageService(store, delayOffsetPath(), clock);
             schedule.load();
             schedule.start(storeConfig.getFlushDelayOffsetInterval());
-            haServer = new HaServer(store, storeConfig, brokerConfig.getListenPort() + 1);
+            haServer = new HaServer(store, storeConfig, brokerConfig.getListenPort() + 1, acl == null ? null
+                    : new HaServer.SlaveAuth(haIdentity(0), accessKey -> {
+                        var account = acl.rules().account(accessKey);
+                        return account == null ? null
+                                : new io.rocketcluster.broker.ha.HaHandshake.Account(account.secretKey(), account.admin());
+                    }));
             haServer.start();
             if (storeConfig.getBrokerRole() == BrokerRole.SYNC_MASTER) {
                 store.setReplicaWaiter(haServer.acks());
             }
         }
+    }
+
+    private io.rocketcluster.broker.ha.HaHandshake.Identity haIdentity(long brokerId) {
+        return new io.rocketcluster.broker.ha.HaHandshake.Identity(brokerConfig.getBrokerClusterName(),
+                brokerConfig.getBrokerName(), brokerId);
     }
 
     private void onMasterInfo(NameServerRegistrar.MasterInfo info) {
@@ -439,6 +460,10 @@ public final class BrokerController {
             metricsServer.close();
         }
         LOG.info("broker {} stopped", brokerConfig.getBrokerName());
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 
     /** The peer's IP as ACL white lists compare it (IPv6 without brackets). */

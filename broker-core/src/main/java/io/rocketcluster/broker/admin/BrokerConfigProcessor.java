@@ -73,8 +73,14 @@ final class BrokerConfigProcessor implements RequestProcessor {
         };
     }
 
+    /** Every setting; secrets are shown masked (anyone allowed GET_BROKER_CONFIG would read them). */
     private synchronized String render() {
-        return live.render();
+        StringBuilder out = new StringBuilder();
+        for (String line : live.render().split("\n", -1)) {
+            out.append(line.startsWith("brokerSecretKey=") && line.length() > "brokerSecretKey=".length()
+                    ? "brokerSecretKey=******" : line).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
     }
 
     private synchronized RemotingCommand update(Channel channel, RemotingCommand request) {

@@ -126,6 +126,12 @@ public class BrokerConfig {
     private boolean brokerFastFailureEnable = true;
     /** plain ACL (docs/acl.md): every request must be signed by an account of plain_acl.yml */
     private boolean aclEnable = false;
+    /**
+     * RocketCluster: this broker's own ACL keys, signing its requests to nameservers and (a slave) to its
+     * master, and a slave's replication handshake; an admin account of the master's plain_acl.yml
+     */
+    private String brokerAccessKey = "";
+    private String brokerSecretKey = "";
     /** TLS is not implemented yet: true is refused at start rather than ignored */
     private boolean useTLS = false;
 
@@ -325,6 +331,10 @@ public class BrokerConfig {
     public void setHeartbeatMaxGroups(int v) { this.heartbeatMaxGroups = v; }
     public boolean isAclEnable() { return aclEnable; }
     public void setAclEnable(boolean v) { this.aclEnable = v; }
+    public String getBrokerAccessKey() { return brokerAccessKey; }
+    public void setBrokerAccessKey(String v) { this.brokerAccessKey = v; }
+    public String getBrokerSecretKey() { return brokerSecretKey; }
+    public void setBrokerSecretKey(String v) { this.brokerSecretKey = v; }
     public boolean isUseTLS() { return useTLS; }
     public void setUseTLS(boolean v) { this.useTLS = v; }
     public boolean isBrokerFastFailureEnable() { return brokerFastFailureEnable; }

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HaClient implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(HaClient.class);
+    private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private final MessageStore store;
     private final MessageStoreConfig config;
@@ -50,10 +51,25 @@ public final class HaClient implements AutoCloseable {
     private volatile long lastReportMillis;
     private volatile long reportedOffset = -1;
     private volatile boolean closed;
+    /** With ACL on: who this slave is and the keys it authenticates with; null: no handshake. */
+    private final MasterAuth auth;
+    /** Whether the current link may carry reports and frames (the master's WELCOME arrived, or no ACL). */
+    private volatile boolean linkReady;
+
+    /** What a slave with ACL on sends in its HELLO and expects of the master's WELCOME (docs/replication.md §8). */
+    public record MasterAuth(HaHandshake.Identity self, HaHandshake.Keys keys) {
+    }
 
     public HaClient(MessageStore store, MessageStoreConfig config) {
+        this(store, config, null);
+    }
+
+    /** @param auth null: no handshake (RocketMQ 4.x's behaviour); else the link starts with HELLO/WELCOME */
+    public HaClient(MessageStore store, MessageStoreConfig config, MasterAuth auth) {
         this.store = store;
         this.config = config;
+        this.auth = auth;
+        this.linkReady = auth == null;
         this.group = NettyTransport.group(1, "ha-client");
         this.bootstrap = new Bootstrap().group(group).channel(NettyTransport.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -126,6 +142,13 @@ public final class HaClient implements AutoCloseable {
             }
             return;
         }
+        if (!linkReady && now - lastReadMillis > HANDSHAKE_TIMEOUT_MILLIS) {
+            LOG.error("no handshake answer from master {} within {} ms: with aclEnable=true this slave replicates only "
+                    + "from a RocketCluster master with ACL on (an Apache RocketMQ master sends none); reconnecting",
+                    masterHaAddress, HANDSHAKE_TIMEOUT_MILLIS);
+            ch.close();
+            return;
+        }
         if (now - lastReadMillis > config.getHaHousekeepingInterval()) {
             LOG.warn("no data from master {} for {} ms; reconnecting", masterHaAddress, now - lastReadMillis);
             ch.close();
@@ -145,7 +168,12 @@ public final class HaClient implements AutoCloseable {
                 lastReadMillis = System.currentTimeMillis();
                 reportedOffset = -1;
                 LOG.info("connected to master {}; replicating from offset {}", addr, store.commitLogMaxOffset());
-                report(f.channel(), true);
+                linkReady = auth == null;
+                if (linkReady) {
+                    report(f.channel(), true);
+                } else {
+                    f.channel().pipeline().get(FrameHandler.class).sendHello(f.channel());
+                }
             } else {
                 LOG.debug("cannot connect to master {}: {}", addr, String.valueOf(done.cause()));
             }
@@ -153,6 +181,9 @@ public final class HaClient implements AutoCloseable {
     }
 
     private void report(Channel ch, boolean force) {
+        if (!linkReady) {
+            return;
+        }
         long max = store.commitLogMaxOffset();
         if (!force && max == reportedOffset) {
             return;
@@ -164,8 +195,46 @@ public final class HaClient implements AutoCloseable {
 
     /** Decodes master frames, appends them, and reports after each read burst. */
     private final class FrameHandler extends ByteToMessageDecoder {
+        private String sentNonce;
+
+        void sendHello(Channel ch) {
+            sentNonce = HaHandshake.nonce();
+            ch.writeAndFlush(HaHandshake.hello(auth.self(), auth.keys(), sentNonce, System.currentTimeMillis()));
+        }
+
+        /** The master's WELCOME: false while it is incomplete or when the master was refused. */
+        private boolean welcomed(ChannelHandlerContext ctx, ByteBuf in) {
+            java.util.Map<String, String> welcome;
+            try {
+                welcome = sentNonce == null ? null : HaHandshake.read(in);
+            } catch (IllegalArgumentException e) {
+                return refuseMaster(ctx, in, e.getMessage());
+            }
+            if (welcome == null) {
+                return false;
+            }
+            String why = HaHandshake.refuseWelcome(welcome, auth.self(), auth.keys(), sentNonce, System.currentTimeMillis());
+            if (why != null) {
+                return refuseMaster(ctx, in, why);
+            }
+            LOG.info("master {} authenticated: {}", masterHaAddress, HaHandshake.describe(welcome));
+            linkReady = true;
+            report(ctx.channel(), true);
+            return true;
+        }
+
+        private boolean refuseMaster(ChannelHandlerContext ctx, ByteBuf in, String why) {
+            LOG.error("replication from {} refused, nothing of it is applied: {}", masterHaAddress, why);
+            in.skipBytes(in.readableBytes());
+            ctx.close();
+            return false;
+        }
+
         @Override
         protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (!linkReady && !welcomed(ctx, in)) {
+                return;
+            }
             HaProtocol.FrameHeader frame;
             while ((frame = HaProtocol.peekFrame(in, store.commitLogFileSize())) != null) {
                 long offset = frame.offset();

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * The master's side of replication: accepts slaves on {@code listenPort+1} and streams the
@@ -39,15 +40,30 @@ public final class HaServer implements AutoCloseable {
     private final MessageStoreConfig config;
     private final ReplicaAcks acks;
     private final int port;
+    /** With ACL on: who this master is and the accounts slaves authenticate with; null: no handshake. */
+    private final SlaveAuth auth;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
 
+    /** What a master with ACL on checks a slave's HELLO against (docs/replication.md §8). */
+    public record SlaveAuth(HaHandshake.Identity self, Function<String, HaHandshake.Account> accounts) {
+    }
+
     public HaServer(MessageStore store, MessageStoreConfig config, int port) {
+        this(store, config, port, null);
+    }
+
+    /**
+     * @param auth null: slaves are not authenticated (RocketMQ 4.x's behaviour); else only a slave whose
+     *             HELLO passes replicates, and only such slaves count as connected and acknowledge
+     */
+    public HaServer(MessageStore store, MessageStoreConfig config, int port, SlaveAuth auth) {
         this.store = store;
         this.config = config;
         this.port = port;
+        this.auth = auth;
         this.acks = new ReplicaAcks(connections::size, config.getHaSlaveFallbehindMax(), config.getSlaveTimeout());
     }
 
@@ -114,9 +130,15 @@ public final class HaServer implements AutoCloseable {
             this.channel = channel;
         }
 
+        /** A slave counts (connected, acknowledging) only once authenticated; without ACL at once. */
+        private boolean authenticated = auth == null;
+        private boolean firstRead = true;
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            connections.add(this);
+            if (authenticated) {
+                connections.add(this);
+            }
             housekeeping = ctx.executor().scheduleAtFixedRate(this::housekeeping, 1, 1, TimeUnit.SECONDS);
             LOG.info("slave {} connected", RemotingEndpoint.address(channel));
         }
@@ -142,6 +164,16 @@ public final class HaServer implements AutoCloseable {
             } finally {
                 in.release();
             }
+            if (!authenticated && !authenticate()) {
+                return;
+            }
+            if (firstRead && reports.readableBytes() >= 8) {
+                firstRead = false;
+                if (HaHandshake.startsWithMagic(reports)) {
+                    refuse("it sent a handshake, but this master has aclEnable=false (turn ACL on on both, or off on both)");
+                    return;
+                }
+            }
             long last = -1;
             while (reports.readableBytes() >= HaProtocol.REPORT_SIZE) {
                 last = reports.readLong();
@@ -165,6 +197,47 @@ public final class HaServer implements AutoCloseable {
                 LOG.info("slave {} starts replicating from offset {}", RemotingEndpoint.address(channel), nextTransferOffset);
             }
             transfer();
+        }
+
+        /** Reads the slave's HELLO: false while it is incomplete or when the slave was refused. */
+        private boolean authenticate() {
+            if (reports.readableBytes() >= 8 && !HaHandshake.startsWithMagic(reports)) {
+                refuse("no handshake (an Apache RocketMQ slave, or not a broker)");
+                return false;
+            }
+            java.util.Map<String, String> hello;
+            try {
+                hello = HaHandshake.read(reports);
+            } catch (IllegalArgumentException e) {
+                refuse(e.getMessage());
+                return false;
+            }
+            if (hello == null) {
+                return false;
+            }
+            long now = System.currentTimeMillis();
+            String why = HaHandshake.refuseHello(hello, auth.self(), auth.accounts(), now);
+            if (why != null) {
+                refuse(why);
+                return false;
+            }
+            HaHandshake.Keys keys = new HaHandshake.Keys(hello.get("accessKey"),
+                    auth.accounts().apply(hello.get("accessKey")).secretKey());
+            channel.writeAndFlush(HaHandshake.welcome(auth.self(), keys, HaHandshake.nonce(), hello.get("nonce"), now));
+            authenticated = true;
+            firstRead = false;
+            connections.add(this);
+            reports.discardReadBytes();
+            LOG.info("slave {} authenticated: {} with accessKey {}", RemotingEndpoint.address(channel),
+                    HaHandshake.describe(hello), hello.get("accessKey"));
+            return true;
+        }
+
+        private void refuse(String why) {
+            LOG.warn("replication connection from {} refused: {}; only an authenticated slave replicates when ACL is on",
+                    RemotingEndpoint.address(channel), why);
+            reports.skipBytes(reports.readableBytes());
+            channel.close();
         }
 
         void wakeup() {

@@ -27,4 +27,21 @@ class SecurityKeysTest {
                 Map.of("aclEnable", "true", "rocketmqHome", dir.toString())))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no plain_acl.yml was found");
     }
+
+    @Test
+    void theBrokersOwnSecretIsNeverShownByGetBrokerConfig() throws Exception {
+        int port = TestPorts.freeBrokerPort();
+        io.rocketcluster.broker.BrokerController broker = TestBrokers.start(dir, port, "secret",
+                Map.of("brokerAccessKey", "replicator", "brokerSecretKey", "doNotShowThis"));
+        try (io.rocketcluster.remoting.netty.NettyRemotingClient client =
+                     new io.rocketcluster.remoting.netty.NettyRemotingClient("config-reader")) {
+            var response = client.invokeSync("127.0.0.1:" + port, io.rocketcluster.remoting.protocol.RemotingCommand
+                    .request(io.rocketcluster.remoting.protocol.RequestCode.GET_BROKER_CONFIG), 5000);
+            String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+            org.assertj.core.api.Assertions.assertThat(body).contains("brokerAccessKey=replicator")
+                    .contains("brokerSecretKey=******").doesNotContain("doNotShowThis");
+        } finally {
+            broker.shutdown();
+        }
+    }
 }
