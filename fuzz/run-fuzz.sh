@@ -38,6 +38,8 @@ TARGETS=(
   io.rocketcluster.fuzz.JsonBodyFuzzTest#decodeBody
   io.rocketcluster.broker.ha.HaStreamFuzzTest#slaveFrames
   io.rocketcluster.broker.ha.HaStreamFuzzTest#masterReports
+  io.rocketcluster.broker.ha.HaHandshakeFuzzTest#masterReadsAHello
+  io.rocketcluster.fuzz.AclFuzzTest#validateRequest
 )
 
 if ! [[ "$FUZZ_SECONDS" =~ ^[1-9][0-9]*$ ]]; then
