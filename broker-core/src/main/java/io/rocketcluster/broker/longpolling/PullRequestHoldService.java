@@ -179,7 +179,8 @@ public final class PullRequestHoldService implements ArrivalListener, AutoClosea
                 Arrivals a = arrivals.remove(key);
                 if (a != null) {
                     int at = key.lastIndexOf('@');
-                    releaseMatching(key.substring(0, at), Integer.parseInt(key.substring(at + 1)), a);
+                    release(key.substring(0, at), Integer.parseInt(key.substring(at + 1)), a.maxOffset(),
+                            a.tagsCodes(), false);
                 }
             } catch (InterruptedException e) {
                 return;
@@ -187,17 +188,6 @@ public final class PullRequestHoldService implements ArrivalListener, AutoClosea
                 LOG.warn("waking held pulls failed", e);
             }
         }
-    }
-
-    private void releaseMatching(String topic, int queueId, Arrivals a) {
-        if (a.tagsCodes() == null) {
-            release(topic, queueId, a.maxOffset(), null, false);
-            return;
-        }
-        List<HeldPull> ready = new ArrayList<>();
-        take(key(topic, queueId), p -> p.offset() < a.maxOffset()
-                && a.tagsCodes().stream().anyMatch(p.filter()::matchesTagsCode), ready);
-        ready.forEach(this::run);
     }
 
     /** Periodic check: wakes pulls whose queue grew and those past their deadline. */
@@ -213,10 +203,11 @@ public final class PullRequestHoldService implements ArrivalListener, AutoClosea
         }
     }
 
-    private void release(String topic, int queueId, long maxOffset, Long tagsCode, boolean any) {
+    /** Wakes the pulls of a queue that {@code maxOffset} is past and that match one of {@code tagsCodes} (null: any). */
+    private void release(String topic, int queueId, long maxOffset, Set<Long> tagsCodes, boolean any) {
         List<HeldPull> ready = new ArrayList<>();
         take(key(topic, queueId), p -> any || (p.offset() < maxOffset
-                && (tagsCode == null || p.filter().matchesTagsCode(tagsCode))), ready);
+                && (tagsCodes == null || tagsCodes.stream().anyMatch(p.filter()::matchesTagsCode))), ready);
         ready.forEach(this::run);
     }
 
