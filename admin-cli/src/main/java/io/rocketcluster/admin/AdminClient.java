@@ -32,7 +32,14 @@ public final class AdminClient implements AutoCloseable {
 
     /** @param credentials signs every request (ACL), or null for unsigned requests */
     public AdminClient(String namesrvAddr, long timeoutMillis, io.rocketcluster.remoting.acl.AclCredentials credentials) {
+        this(namesrvAddr, timeoutMillis, credentials, null);
+    }
+
+    /** @param tls TLS for every connection (see ClientTls), or null for plaintext */
+    public AdminClient(String namesrvAddr, long timeoutMillis, io.rocketcluster.remoting.acl.AclCredentials credentials,
+                       io.netty.handler.ssl.SslContext tls) {
         client.setRequestSigner(credentials);
+        client.setTls(tls);
         this.nameServers = namesrvAddr == null ? List.of()
                 : Arrays.stream(namesrvAddr.split(";")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         this.timeoutMillis = timeoutMillis;

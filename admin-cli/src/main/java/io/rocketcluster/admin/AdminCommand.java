@@ -32,6 +32,10 @@ public abstract class AdminCommand implements Callable<Integer> {
             description = "ACL secret key (default: $ROCKETMQ_SECRET_KEY, else secretKey of $ROCKETMQ_HOME/conf/tools.yml)")
     String secretKey;
 
+    @Option(names = "--tls", description = "connect with TLS (default: tls.enable from JAVA_OPTS -D or "
+            + "/etc/rocketmq/tls.properties); the server is checked against tls.client.trustCertPath, else the JDK's CAs")
+    boolean tls;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print help")
     boolean help;
 
@@ -49,8 +53,16 @@ public abstract class AdminCommand implements Callable<Integer> {
         }
         Report report = new Report(System.out, json);
         boolean done = false;
+        io.netty.handler.ssl.SslContext tlsContext;
+        try {
+            tlsContext = io.rocketcluster.remoting.tls.ClientTls.forOutgoing(io.rocketcluster.remoting.tls.TlsSettings
+                    .resolve(tls ? java.util.Map.of(io.rocketcluster.remoting.tls.TlsSettings.CLIENT_ENABLE, "true")
+                            : java.util.Map.of(), System.getProperties()), false);
+        } catch (io.rocketcluster.remoting.config.ConfigException e) {
+            throw usage(e.getMessage());
+        }
         try (AdminClient client = new AdminClient(ns, timeoutMillis,
-                ToolsCredentials.resolve(accessKey, secretKey, System.getenv(), System.getProperties()))) {
+                ToolsCredentials.resolve(accessKey, secretKey, System.getenv(), System.getProperties()), tlsContext)) {
             run(client, report);
             done = true;
         } finally {

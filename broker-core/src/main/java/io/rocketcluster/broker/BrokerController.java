@@ -37,6 +37,9 @@ import io.rocketcluster.broker.topic.TopicConfigManager;
 import io.rocketcluster.remoting.metrics.MetricsServer;
 import io.rocketcluster.remoting.netty.NettyRemotingClient;
 import io.rocketcluster.remoting.netty.NettyRemotingServer;
+import io.rocketcluster.remoting.tls.ClientTls;
+import io.rocketcluster.remoting.tls.ServerTls;
+import io.rocketcluster.remoting.tls.TlsSettings;
 import io.rocketcluster.remoting.netty.NettyServerConfig;
 import io.rocketcluster.remoting.netty.RemotingEndpoint;
 import io.rocketcluster.remoting.netty.RequestProcessor;
@@ -90,7 +93,10 @@ public final class BrokerController {
     private NettyRemotingServer server;
     private NettyRemotingServer fastServer;
     private PullRequestHoldService holdService;
-    private io.rocketcluster.broker.acl.PlainAclFile acl;
+    private io.rocketcluster.remoting.acl.PlainAclFile acl;
+    private TlsSettings tls = TlsSettings.none();
+    private ServerTls serverTls = ServerTls.off();
+    private io.netty.handler.ssl.SslContext clientTls;
     private HaServer haServer;
     private HaClient haClient;
     private SlaveSynchronizer synchronizer;
@@ -152,11 +158,17 @@ public final class BrokerController {
                 storeConfig.getBrokerRole().name(), brokerConfig.getMetricsMaxLabelValues()));
     }
 
+    /** The TLS keys (docs/tls.md); set before {@link #start}. None: plaintext everywhere. */
+    public void setTls(TlsSettings tls) {
+        this.tls = tls;
+    }
+
     public void start() throws InterruptedException {
-        if (brokerConfig.isUseTLS()) {
-            throw new IllegalStateException("useTLS=true: TLS is not implemented yet; remove the key, or keep the "
-                    + "broker on a network you trust");
-        }
+        serverTls = ServerTls.from(tls);
+        clientTls = ClientTls.forOutgoing(tls, brokerConfig.isUseTLS() || serverTls.mode() == ServerTls.Mode.ENFORCING);
+        outClient.setTls(clientTls);
+        LOG.info("ports: {}; outgoing connections: {}{}", serverTls.describe(), clientTls == null ? "plaintext" : "TLS",
+                tls.describe().isEmpty() ? "" : "; TLS keys: " + String.join(", ", tls.describe()));
         if (brokerConfig.isAclEnable() && isSlave()
                 && (isBlank(brokerConfig.getBrokerAccessKey()) || isBlank(brokerConfig.getBrokerSecretKey()))) {
             throw new IllegalStateException("aclEnable=true on a slave needs brokerAccessKey and brokerSecretKey: "
@@ -166,8 +178,8 @@ public final class BrokerController {
             outClient.setRequestSigner(new io.rocketcluster.remoting.acl.AclCredentials(
                     brokerConfig.getBrokerAccessKey(), brokerConfig.getBrokerSecretKey()));
         }
-        acl = brokerConfig.isAclEnable() ? io.rocketcluster.broker.acl.PlainAclFile.load(
-                io.rocketcluster.broker.acl.PlainAclFile.candidates(brokerConfig.getBrokerConfigPath(),
+        acl = brokerConfig.isAclEnable() ? io.rocketcluster.remoting.acl.PlainAclFile.load(
+                io.rocketcluster.remoting.acl.PlainAclFile.candidates(brokerConfig.getBrokerConfigPath(),
                         brokerConfig.getRocketmqHome())) : null;
         startMetricsServer();
         store.start();
@@ -198,6 +210,8 @@ public final class BrokerController {
 
         server = new NettyRemotingServer("broker", serverConfig, brokerConfig.getListenPort());
         fastServer = new NettyRemotingServer("broker-fast", serverConfig, brokerConfig.getListenPort() - 2);
+        server.setTls(serverTls);
+        fastServer.setTls(serverTls);
         for (NettyRemotingServer s : List.of(server, fastServer)) {
             admin.registerOn(s, adminPool);
             var aclAdmin = new io.rocketcluster.broker.acl.AclAdminProcessor(acl, brokerConfig, clock);
@@ -242,7 +256,8 @@ public final class BrokerController {
         server.registerProcessor(RequestCode.LITE_PULL_MESSAGE, pull, pullPool);
         if (acl != null) {
             var validator = new io.rocketcluster.broker.acl.PlainAccessValidator(acl::rules);
-            io.rocketcluster.remoting.netty.RequestGuard guard = (ch, req) -> validator.refusal(remoteIp(ch), req);
+            io.rocketcluster.remoting.netty.RequestGuard guard = (ch, req) -> validator.refusal(
+                    io.rocketcluster.remoting.netty.RemotingEndpoint.remoteIp(ch), req);
             server.setRequestGuard(guard);
             fastServer.setRequestGuard(guard);
             scheduler.scheduleWithFixedDelay(acl::poll, 1, 1, TimeUnit.SECONDS);
@@ -282,6 +297,7 @@ public final class BrokerController {
             haClient = new HaClient(store, storeConfig, acl == null ? null : new HaClient.MasterAuth(
                     haIdentity(brokerConfig.getBrokerId()), new io.rocketcluster.broker.ha.HaHandshake.Keys(
                             brokerConfig.getBrokerAccessKey(), brokerConfig.getBrokerSecretKey())));
+            haClient.setTls(clientTls);
             haClient.start();
             synchronizer = new SlaveSynchronizer(outClient, topics, offsets, groups,
                     new JsonConfigFile<>(delayOffsetPath(), Object.class), brokerConfig.brokerAddr());
@@ -296,6 +312,7 @@ public final class BrokerController {
                         return account == null ? null
                                 : new io.rocketcluster.broker.ha.HaHandshake.Account(account.secretKey(), account.admin());
                     }));
+            haServer.setTls(serverTls);
             haServer.start();
             if (storeConfig.getBrokerRole() == BrokerRole.SYNC_MASTER) {
                 store.setReplicaWaiter(haServer.acks());
@@ -466,12 +483,6 @@ public final class BrokerController {
         return s == null || s.isBlank();
     }
 
-    /** The peer's IP as ACL white lists compare it (IPv6 without brackets). */
-    private static String remoteIp(Channel channel) {
-        return channel.remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() : "";
-    }
-
     /** Fast failure: sends and pulls that waited too long in their queue are answered SYSTEM_BUSY. */
     private void failStaleRequests() {
         requestExecutors.get("send").failStale(brokerConfig.getWaitTimeMillsInSendQueue(), "waitTimeMillsInSendQueue");
@@ -486,7 +497,8 @@ public final class BrokerController {
             return;
         }
         try {
-            metricsServer = MetricsServer.start("broker", port, metrics.registry(), this::notReadyReason);
+            metricsServer = MetricsServer.start("broker", brokerConfig.getMetricsBindAddress(), port, metrics.registry(),
+                    this::notReadyReason);
         } catch (java.io.IOException e) {
             LOG.error("cannot serve metrics and health on metricsPort {}: {}; the broker runs without them", port,
                     e.toString());

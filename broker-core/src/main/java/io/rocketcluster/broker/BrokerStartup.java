@@ -94,6 +94,7 @@ public final class BrokerStartup implements Callable<Integer> {
         }
         BrokerController broker = new BrokerController(cfg.broker(), cfg.store(), cfg.server(),
                 Duration.ofSeconds(30), diskSync());
+        broker.setTls(cfg.tls());
         // SIGTERM (bin/mqshutdown, docker stop, Kubernetes) takes the graceful path, even during start-up
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.shutdown();

@@ -30,6 +30,7 @@ public final class TestBrokers {
         BrokerConfigLoader.Loaded c = BrokerConfigLoader.load(p, null, null);
         c.broker().setNamesrvAddr(null);
         BrokerController broker = new BrokerController(c.broker(), c.store(), c.server(), brokerIP1Wait);
+        broker.setTls(c.tls());
         try {
             broker.start();
         } catch (InterruptedException e) {

@@ -2,9 +2,9 @@ package io.rocketcluster.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.Unpooled;
-import io.rocketcluster.broker.acl.AclRules;
+import io.rocketcluster.remoting.acl.AclRules;
 import io.rocketcluster.broker.acl.PlainAccessValidator;
-import io.rocketcluster.broker.acl.PlainAclConfig;
+import io.rocketcluster.remoting.acl.PlainAclConfig;
 import io.rocketcluster.remoting.protocol.RemotingCommand;
 import io.rocketcluster.remoting.protocol.RemotingFrame;
 import io.rocketcluster.remoting.protocol.RemotingProtocolException;

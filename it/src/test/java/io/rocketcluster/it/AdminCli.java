@@ -26,8 +26,15 @@ final class AdminCli {
             throw new IllegalStateException(jar + " is missing: build admin-cli first (mvn package)");
         }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
-                "-cp", jar + File.pathSeparator + target.resolve("lib") + "/*", "io.rocketcluster.admin.MqAdmin"));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m"));
+        // JAVA_OPTS as bin/mqadmin passes it
+        String javaOpts = env.getOrDefault("JAVA_OPTS", "");
+        for (String opt : javaOpts.trim().split("\\s+")) {
+            if (!opt.isEmpty()) {
+                cmd.add(opt);
+            }
+        }
+        cmd.addAll(List.of("-cp", jar + File.pathSeparator + target.resolve("lib") + "/*", "io.rocketcluster.admin.MqAdmin"));
         cmd.addAll(List.of(args));
         if (!List.of(args).contains("-n")) {
             cmd.addAll(List.of("-n", namesrv));

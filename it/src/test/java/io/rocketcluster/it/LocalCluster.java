@@ -132,12 +132,24 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts a nameserver on {@code port} (say one that brokers were told about before it ran). */
     public LocalCluster startNamesrv(int port) throws IOException {
+        return startNamesrv(port, Map.of());
+    }
+
+    /** Starts a nameserver on {@code port} with more namesrv.conf keys ({@code extra}). */
+    public LocalCluster startNamesrv(int port, Map<String, String> extra) throws IOException {
         Path conf = work.resolve("namesrv-" + port + ".conf");
-        Files.writeString(conf, "listenPort=" + port + "\nkvConfigPath=" + work.resolve("namesrv-" + port)
+        StringBuilder text = new StringBuilder("listenPort=" + port + "\nkvConfigPath=" + work.resolve("namesrv-" + port)
                 .resolve("kvConfig.json") + "\n");
+        extra.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        Files.writeString(conf, text);
         processes.add(ServerProcess.namesrv("namesrv-" + port, conf, work).start());
         namesrvPorts.add(port);
         return this;
+    }
+
+    /** The log of the nameserver on {@code port} so far. */
+    public String namesrvLog(int port) throws IOException {
+        return Files.readString(work.resolve("namesrv-" + port + ".log"));
     }
 
     public String namesrvAddr() {

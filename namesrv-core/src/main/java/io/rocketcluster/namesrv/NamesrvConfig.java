@@ -26,6 +26,10 @@ public class NamesrvConfig {
     private volatile int registerMaxBrokers = 1000;
     private volatile int registerMaxTopics = 200_000;
     private volatile int kvConfigMaxEntries = 10_000;
+    /** RocketCluster's: broker registration and other route/KV writes need an admin account's signature */
+    private volatile boolean registrationAuthEnable = false;
+    /** RocketCluster's: the address /metrics and /health/* listen on (0.0.0.0 = every interface) */
+    private volatile String metricsBindAddress = "0.0.0.0";
 
     private static String dataPath(String file) {
         return io.rocketcluster.remoting.config.HomeDir.resolve("namesrv", file).toString();
@@ -180,6 +184,28 @@ public class NamesrvConfig {
     public void setKvConfigMaxEntries(int kvConfigMaxEntries) {
         requirePositive(kvConfigMaxEntries);
         this.kvConfigMaxEntries = kvConfigMaxEntries;
+    }
+
+    /**
+     * RocketCluster's (docs/acl.md §7): REGISTER/UNREGISTER_BROKER, KV writes, topic deletion, broker write
+     * permission and UPDATE_NAMESRV_CONFIG need a signature of an admin account of plain_acl.yml. Off by
+     * default, so that Apache RocketMQ brokers (which sign nothing to a nameserver) can register.
+     */
+    public boolean isRegistrationAuthEnable() {
+        return registrationAuthEnable;
+    }
+
+    public void setRegistrationAuthEnable(boolean registrationAuthEnable) {
+        this.registrationAuthEnable = registrationAuthEnable;
+    }
+
+    public String getMetricsBindAddress() {
+        return metricsBindAddress;
+    }
+
+    public void setMetricsBindAddress(String metricsBindAddress) {
+        requireNonBlank(metricsBindAddress);
+        this.metricsBindAddress = metricsBindAddress.trim();
     }
 
     /** {@code ;}-separated keys that UPDATE_NAMESRV_CONFIG may not change (RocketMQ 4.9.7). */

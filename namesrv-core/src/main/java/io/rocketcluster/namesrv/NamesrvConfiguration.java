@@ -5,15 +5,16 @@ import io.rocketcluster.remoting.config.ConfigBinder;
 import io.rocketcluster.remoting.config.ConfigException;
 import io.rocketcluster.remoting.config.EnvConfig;
 import io.rocketcluster.remoting.netty.NettyServerConfig;
+import io.rocketcluster.remoting.tls.TlsSettings;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -37,6 +38,10 @@ public final class NamesrvConfiguration {
     private final NamesrvConfig namesrvConfig;
     private final NettyServerConfig nettyServerConfig;
     private final ConfigBinder binder;
+    /** The file's {@code tls.*} keys (docs/tls.md §2): read at start only, kept when the file is rewritten. */
+    private volatile Map<String, String> tlsKeys = Map.of();
+    /** Keys read once at start: UPDATE_NAMESRV_CONFIG may not change them (nor any {@code tls.*} key). */
+    static final Set<String> START_ONLY_KEYS = Set.of("registrationAuthEnable", "metricsBindAddress");
 
     public NamesrvConfiguration(NamesrvConfig namesrvConfig, NettyServerConfig nettyServerConfig) {
         this.namesrvConfig = namesrvConfig;
@@ -59,7 +64,10 @@ public final class NamesrvConfiguration {
      * @throws IOException     when the file cannot be read
      */
     public synchronized List<String> applyFile(Path file) throws IOException {
-        List<String> unknown = apply(ConfigBinder.load(file));
+        Properties props = ConfigBinder.load(file);
+        Map<String, String> tls = TlsSettings.take(props);
+        List<String> unknown = apply(props);
+        tlsKeys = Map.copyOf(tls);
         namesrvConfig.setConfigStorePath(file.toAbsolutePath().toString());
         return unknown;
     }
@@ -76,6 +84,11 @@ public final class NamesrvConfiguration {
         List<String> unknown = new ArrayList<>(apply(fromEnv.settings()));
         unknown.addAll(fromEnv.unknown());
         return unknown;
+    }
+
+    /** The TLS keys: the file's over tls.properties over the JVM's system properties. */
+    public TlsSettings tls() {
+        return TlsSettings.resolve(tlsKeys, System.getProperties());
     }
 
     public NamesrvConfig namesrvConfig() {
@@ -100,12 +113,20 @@ public final class NamesrvConfiguration {
         return binder.bind(props);
     }
 
-    /** The keys of {@code props} that {@code configBlackList} forbids changing at run time. */
+    /**
+     * The keys of {@code props} that may not change at run time: those {@code configBlackList} names, those read
+     * only at start ({@link #START_ONLY_KEYS}) and the {@code tls.*} keys.
+     */
     public Set<String> blacklistedKeys(Properties props) {
-        Set<String> black = new TreeSet<>(Arrays.asList(namesrvConfig.getConfigBlackList().split(";")));
-        black.removeIf(String::isBlank);
+        Set<String> black = new TreeSet<>();
+        for (String k : namesrvConfig.getConfigBlackList().split(";")) {
+            if (!k.isBlank()) {
+                black.add(k.trim());
+            }
+        }
         Set<String> found = new TreeSet<>(props.stringPropertyNames());
-        found.retainAll(black.stream().map(String::trim).toList());
+        found.removeIf(k -> !black.contains(k.trim()) && !START_ONLY_KEYS.contains(k.trim())
+                && !k.trim().startsWith(TlsSettings.PREFIX));
         return found;
     }
 
@@ -116,7 +137,9 @@ public final class NamesrvConfiguration {
 
     /** Writes all settings to {@code configStorePath}, as RocketMQ does after an update. */
     public synchronized void persist() throws IOException {
-        new ConfigFile(Path.of(namesrvConfig.getConfigStorePath())).store(render());
+        StringBuilder text = new StringBuilder(render());
+        new TreeMap<>(tlsKeys).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        new ConfigFile(Path.of(namesrvConfig.getConfigStorePath())).store(text.toString());
     }
 
     private static ConfigBinder binderFor(NamesrvConfig n, NettyServerConfig s) {

@@ -12,7 +12,12 @@ import io.rocketcluster.namesrv.route.RouteInfoManager;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rocketcluster.remoting.metrics.MetricsServer;
 import io.rocketcluster.remoting.metrics.RequestMetrics;
+import io.rocketcluster.namesrv.auth.RegistrationGuard;
+import io.rocketcluster.remoting.acl.PlainAclFile;
 import io.rocketcluster.remoting.netty.NettyRemotingServer;
+import io.rocketcluster.remoting.netty.RemotingEndpoint;
+import io.rocketcluster.remoting.netty.RequestGuard;
+import io.rocketcluster.remoting.tls.ServerTls;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -52,6 +57,7 @@ public final class NamesrvController implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private MetricsServer metricsServer;
+    private PlainAclFile acl;
     private volatile boolean started;
     private volatile boolean stopped;
 
@@ -92,6 +98,22 @@ public final class NamesrvController implements AutoCloseable {
             LOG.warn("clusterTest=true has no effect: routes are never fetched from a test environment");
         }
         try {
+            ServerTls tls = ServerTls.from(configuration.tls());
+            server.setTls(tls);
+            if (externalServer != null) {
+                externalServer.setTls(tls);
+            }
+            if (config.isRegistrationAuthEnable()) {
+                acl = PlainAclFile.load(PlainAclFile.candidates(config.getConfigStorePath(), config.getRocketmqHome()),
+                        "registrationAuthEnable=true");
+                RegistrationGuard guard = new RegistrationGuard(acl::rules);
+                RequestGuard requestGuard = (ch, req) -> guard.refusal(RemotingEndpoint.remoteIp(ch), req);
+                server.setRequestGuard(requestGuard);
+                if (externalServer != null) {
+                    externalServer.setRequestGuard(requestGuard);
+                }
+                scheduler.scheduleWithFixedDelay(acl::poll, 1, 1, TimeUnit.SECONDS);
+            }
             kvConfigManager.load();
             RequestMetrics requestMetrics = new RequestMetrics(registry);
             for (NamesrvRequestProcessor p : processors(false)) {
@@ -135,7 +157,8 @@ public final class NamesrvController implements AutoCloseable {
             return;
         }
         try {
-            metricsServer = MetricsServer.start("namesrv", port, registry, () -> stopped ? "shutting down" : null);
+            metricsServer = MetricsServer.start("namesrv", config.getMetricsBindAddress(), port, registry,
+                    () -> stopped ? "shutting down" : null);
         } catch (IOException e) {
             throw new IOException("cannot serve metrics and health on metricsPort " + port + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,8 @@
 package io.rocketcluster.broker.acl;
 
+import io.rocketcluster.remoting.acl.Permission;
+import io.rocketcluster.remoting.acl.PlainAclConfig;
+import io.rocketcluster.remoting.acl.PlainAclFile;
 import io.netty.channel.Channel;
 import io.rocketcluster.broker.config.BrokerConfig;
 import io.rocketcluster.remoting.data.Json;

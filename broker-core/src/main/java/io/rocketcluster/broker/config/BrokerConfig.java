@@ -23,6 +23,8 @@ public class BrokerConfig {
     private int listenPort = 10911;
     /** /metrics and /health/*; -1 = listenPort+4, 0 = off */
     private int metricsPort = -1;
+    /** the address /metrics and /health/* listen on; 0.0.0.0 = every interface */
+    private String metricsBindAddress = "0.0.0.0";
 
     private int brokerPermission = 6;
 
@@ -132,7 +134,7 @@ public class BrokerConfig {
      */
     private String brokerAccessKey = "";
     private String brokerSecretKey = "";
-    /** TLS is not implemented yet: true is refused at start rather than ignored */
+    /** RocketMQ's key for the broker's outgoing connections: true is tls.enable=true (docs/tls.md §4) */
     private boolean useTLS = false;
 
     private String rocketmqHome = System.getProperty("rocketmq.home.dir", System.getenv("ROCKETMQ_HOME"));
@@ -193,6 +195,14 @@ public class BrokerConfig {
             throw new IllegalArgumentException("a port is 0..65535 (0 disables the metrics port)");
         }
         this.metricsPort = v;
+    }
+    /** RocketCluster's key: the address the metrics and health port listens on (say 127.0.0.1 to keep it local). */
+    public String getMetricsBindAddress() { return metricsBindAddress; }
+    public void setMetricsBindAddress(String v) {
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("an IP address or host name, 0.0.0.0 for every interface");
+        }
+        this.metricsBindAddress = v.trim();
     }
     public int getBrokerPermission() { return brokerPermission; }
     public void setBrokerPermission(int v) { this.brokerPermission = v; }

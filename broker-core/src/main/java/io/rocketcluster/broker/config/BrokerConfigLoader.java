@@ -4,6 +4,7 @@ import io.rocketcluster.remoting.config.ConfigBinder;
 import io.rocketcluster.remoting.config.ConfigException;
 import io.rocketcluster.remoting.config.EnvConfig;
 import io.rocketcluster.remoting.netty.NettyServerConfig;
+import io.rocketcluster.remoting.tls.TlsSettings;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -19,7 +20,8 @@ import java.util.Set;
  * {@code k = v}, {@code k: v}. Environment variables {@code RC_<key>} override the file (see
  * {@link EnvConfig}). The nameserver list comes from {@code -n} first, then {@code RC_NAMESRV_ADDR},
  * then the file, then {@code NAMESRV_ADDR}. Also enforces RocketMQ's role rules: masters have brokerId 0, slaves &gt; 0,
- * and the HA port is always listenPort+1.
+ * and the HA port is always listenPort+1. The {@code tls.*} keys (RocketMQ's names, docs/tls.md §2) are
+ * taken out before binding and resolved with tls.properties and the JVM properties.
  */
 public final class BrokerConfigLoader {
     private static final Logger LOG = LogManager.getLogger(BrokerConfigLoader.class);
@@ -46,8 +48,9 @@ public final class BrokerConfigLoader {
             "mapedFileSizeCommitLog", "mappedFileSizeCommitLog",
             "mapedFileSizeConsumeQueue", "mappedFileSizeConsumeQueue");
 
+    /** @param tls the TLS keys: the file's {@code tls.*} keys over tls.properties over JVM properties */
     public record Loaded(BrokerConfig broker, MessageStoreConfig store, NettyServerConfig server,
-                         List<String> unknownKeys, ConfigBinder binder) {
+                         List<String> unknownKeys, ConfigBinder binder, TlsSettings tls) {
     }
 
     private BrokerConfigLoader() {
@@ -72,6 +75,8 @@ public final class BrokerConfigLoader {
         MessageStoreConfig store = new MessageStoreConfig();
         NettyServerConfig server = new NettyServerConfig();
         ConfigBinder binder = new ConfigBinder(List.of(broker, store, server), IGNORED_KEYS, ALIASES);
+        props = (Properties) props.clone();
+        TlsSettings tls = TlsSettings.resolve(TlsSettings.take(props), System.getProperties());
         EnvConfig.Result fromEnv = EnvConfig.read(env, binder);
         List<String> unknown = new java.util.ArrayList<>(binder.bind(EnvConfig.overlay(props, fromEnv, binder)));
         unknown.addAll(fromEnv.unknown());
@@ -82,7 +87,7 @@ public final class BrokerConfigLoader {
         validate(broker, store);
         server.setListenPort(broker.getListenPort());
         store.setHaListenPort(broker.getListenPort() + 1);
-        return new Loaded(broker, store, server, unknown, binder);
+        return new Loaded(broker, store, server, unknown, binder, tls);
     }
 
     private static void validate(BrokerConfig broker, MessageStoreConfig store) {

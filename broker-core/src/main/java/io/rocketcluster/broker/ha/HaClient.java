@@ -44,6 +44,7 @@ public final class HaClient implements AutoCloseable {
     private final MessageStoreConfig config;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
+    private volatile io.netty.handler.ssl.SslContext tls;
     private volatile String masterHaAddress;
     private volatile Channel channel;
     private volatile long lastConnectAttempt;
@@ -77,6 +78,10 @@ public final class HaClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        io.netty.handler.ssl.SslContext context = tls;
+                        if (context != null) {
+                            ch.pipeline().addLast("tls", context.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new FrameHandler());
                     }
                 });
@@ -97,6 +102,11 @@ public final class HaClient implements AutoCloseable {
                 ch.close();
             }
         }
+    }
+
+    /** TLS to the master's HA port (null: plaintext); set before {@link #start}. */
+    public void setTls(io.netty.handler.ssl.SslContext tls) {
+        this.tls = tls;
     }
 
     public void start() {

@@ -46,6 +46,9 @@ public final class HaServer implements AutoCloseable {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
+    private io.rocketcluster.remoting.tls.ServerTls tls = io.rocketcluster.remoting.tls.ServerTls.off();
+    private final io.rocketcluster.remoting.tls.TlsDetector.Refusals tlsRefusals =
+            new io.rocketcluster.remoting.tls.TlsDetector.Refusals();
 
     /** What a master with ACL on checks a slave's HELLO against (docs/replication.md §8). */
     public record SlaveAuth(HaHandshake.Identity self, Function<String, HaHandshake.Account> accounts) {
@@ -80,6 +83,11 @@ public final class HaServer implements AutoCloseable {
         return store.commitLogMaxOffset() - Math.max(0, acks.ackedOffset());
     }
 
+    /** TLS on the HA port, as on the broker's other ports (docs/tls.md §3); set before {@link #start}. */
+    public void setTls(io.rocketcluster.remoting.tls.ServerTls tls) {
+        this.tls = tls;
+    }
+
     public void start() throws InterruptedException {
         boss = NettyTransport.group(1, "ha-boss");
         workers = NettyTransport.group(1, "ha-io");
@@ -89,12 +97,12 @@ public final class HaServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new Connection(ch));
+                        ch.pipeline().addLast(tls.detector("HA", tlsRefusals), new Connection(ch));
                     }
                 })
                 .bind(new InetSocketAddress(port)).sync().channel();
         store.addAppendListener(this::onAppend);
-        LOG.info("HA service listening on port {}", port);
+        LOG.info("HA service listening on port {} ({})", port, tls.describe());
     }
 
     private void onAppend() {

@@ -1,5 +1,6 @@
 package io.rocketcluster.broker.acl;
 
+import io.rocketcluster.remoting.acl.PlainAclFile;
 import io.rocketcluster.broker.config.BrokerConfig;
 import io.rocketcluster.remoting.protocol.RemotingCommand;
 import org.junit.jupiter.api.Test;

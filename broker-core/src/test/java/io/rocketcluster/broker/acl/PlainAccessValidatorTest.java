@@ -1,5 +1,7 @@
 package io.rocketcluster.broker.acl;
 
+import io.rocketcluster.remoting.acl.PlainAclConfig;
+import io.rocketcluster.remoting.acl.AclRules;
 import io.rocketcluster.remoting.acl.AclSignature;
 
 import io.rocketcluster.remoting.protocol.RemotingCommand;

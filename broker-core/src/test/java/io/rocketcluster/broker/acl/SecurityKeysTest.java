@@ -16,9 +16,19 @@ class SecurityKeysTest {
     Path dir;
 
     @Test
-    void useTlsStopsTheBrokerRatherThanRunningInPlaintext() {
-        assertThatThrownBy(() -> TestBrokers.start(dir, TestPorts.freeBrokerPort(), "tls", Map.of("useTLS", "true")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("useTLS=true");
+    void enforcedTlsWithoutACertificateStopsTheBrokerRatherThanRunningInPlaintext() {
+        assertThatThrownBy(() -> TestBrokers.start(dir, TestPorts.freeBrokerPort(), "tls",
+                Map.of("tls.server.mode", "enforcing")))
+                .isInstanceOf(io.rocketcluster.remoting.config.ConfigException.class)
+                .hasMessageContaining("tls.server.certPath");
+        assertThatThrownBy(() -> TestBrokers.start(dir, TestPorts.freeBrokerPort(), "tls",
+                Map.of("tls.server.mode", "permissive", "tls.server.certPath", dir.resolve("absent.pem").toString(),
+                        "tls.server.keyPath", dir.resolve("absent.key").toString())))
+                .hasMessageContaining("tls.server.certPath");
+        assertThatThrownBy(() -> TestBrokers.start(dir, TestPorts.freeBrokerPort(), "tls",
+                Map.of("tls.server.moed", "enforcing")))
+                .isInstanceOf(io.rocketcluster.remoting.config.ConfigException.class)
+                .hasMessageContaining("tls.server.moed");
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A server's HTTP port for operations: {@code /metrics} (Prometheus text format, with the JVM's
  * metrics added to the registry), {@code /health/live} (200 while the process serves HTTP at all)
  * and {@code /health/ready} (200 {@code READY}, or 503 with the {@link Readiness} reason). Any other
- * path is 404. Binds all interfaces: probes and scrapers come from outside a container.
+ * path is 404. Binds the address it is given (the servers' {@code metricsBindAddress}, default every
+ * interface: probes and scrapers come from outside a container).
  *
  * <p>Thread-safe; two daemon threads serve the requests.
  */
@@ -42,8 +43,18 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(String name, int port, PrometheusRegistry registry, Readiness readiness)
             throws IOException {
+        return start(name, "0.0.0.0", port, registry, readiness);
+    }
+
+    /**
+     * As above, listening on {@code bindAddress} only (an IP address or host name; 0.0.0.0 = every interface).
+     *
+     * @throws IOException when the address cannot be bound
+     */
+    public static MetricsServer start(String name, String bindAddress, int port, PrometheusRegistry registry,
+                                      Readiness readiness) throws IOException {
         JvmMetrics.builder().register(registry);
-        HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
+        HttpServer http = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         AtomicInteger n = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, name + "-metrics-http-" + n.incrementAndGet());
@@ -75,7 +86,7 @@ public final class MetricsServer implements AutoCloseable {
         });
         http.createContext("/", ex -> reply(ex, 404, "not found; try /metrics, /health/live, /health/ready\n"));
         http.start();
-        LOG.info("{} serves /metrics, /health/live and /health/ready on port {}", name, http.getAddress().getPort());
+        LOG.info("{} serves /metrics, /health/live and /health/ready on {}:{}", name, bindAddress, http.getAddress().getPort());
         return new MetricsServer(http, executor);
     }
 
@@ -91,6 +102,11 @@ public final class MetricsServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The bound address. */
+    public InetSocketAddress address() {
+        return http.getAddress();
     }
 
     /** The bound port. */

@@ -25,6 +25,7 @@ public class NettyRemotingClient extends RemotingEndpoint implements AutoCloseab
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final Map<String, ChannelFuture> channels = new ConcurrentHashMap<>();
+    private volatile io.netty.handler.ssl.SslContext tls;
 
     public NettyRemotingClient(String name) {
         group = NettyTransport.group(1, name);
@@ -35,9 +36,18 @@ public class NettyRemotingClient extends RemotingEndpoint implements AutoCloseab
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        io.netty.handler.ssl.SslContext context = tls;
+                        if (context != null) {
+                            ch.pipeline().addLast("tls", context.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(ENCODER, new RemotingFrameDecoder(), inboundHandler());
                     }
                 });
+    }
+
+    /** TLS for the connections opened from now on (null: plaintext); see ClientTls. */
+    public void setTls(io.netty.handler.ssl.SslContext tls) {
+        this.tls = tls;
     }
 
     public RemotingCommand invokeSync(String addr, RemotingCommand request, long timeoutMillis)
@@ -73,6 +83,15 @@ public class NettyRemotingClient extends RemotingEndpoint implements AutoCloseab
             channels.remove(addr, f);
             f.channel().close();
             throw new RemotingException("connect to " + addr + " failed", f.cause());
+        }
+        io.netty.handler.ssl.SslHandler ssl = f.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (ssl != null) {
+            io.netty.util.concurrent.Future<?> handshake = ssl.handshakeFuture();
+            if (!handshake.await(CONNECT_TIMEOUT_MILLIS + 500L, TimeUnit.MILLISECONDS) || !handshake.isSuccess()) {
+                channels.remove(addr, f);
+                f.channel().close();
+                throw new RemotingException("TLS handshake with " + addr + " failed", handshake.cause());
+            }
         }
         return f.channel();
     }

@@ -36,12 +36,25 @@ public class NettyRemotingServer extends RemotingEndpoint implements AutoCloseab
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong refusedConnections = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastRefusalLog;
+    private io.rocketcluster.remoting.tls.ServerTls tls = io.rocketcluster.remoting.tls.ServerTls.off();
+    private final io.rocketcluster.remoting.tls.TlsDetector.Refusals tlsRefusals =
+            new io.rocketcluster.remoting.tls.TlsDetector.Refusals();
 
     public NettyRemotingServer(String name, NettyServerConfig config, int port) {
         this.name = name;
         this.config = config;
         this.port = port;
         setMaxRequestsInFlightPerConnection(config.getServerMaxRequestsInFlightPerConnection());
+    }
+
+    /** What the port does with TLS (docs/tls.md §3); set before {@link #start}. Plaintext only by default. */
+    public void setTls(io.rocketcluster.remoting.tls.ServerTls tls) {
+        this.tls = tls;
+    }
+
+    /** Connections closed because of their TLS (plaintext under enforcing, TLS while disabled), since start. */
+    public long tlsRefusals() {
+        return tlsRefusals.count();
     }
 
     /** Binds the port (0 = an ephemeral one) and starts serving. */
@@ -65,7 +78,7 @@ public class NettyRemotingServer extends RemotingEndpoint implements AutoCloseab
                         if (!admit(ch)) {
                             return;
                         }
-                        ch.pipeline().addLast(ENCODER,
+                        ch.pipeline().addLast(tls.detector(name, tlsRefusals), ENCODER,
                                 new RemotingFrameDecoder(config.getServerFrameCompletionTimeoutMillis()),
                                 new IdleStateHandler(0, 0, idle), inboundHandler());
                     }
@@ -77,7 +90,8 @@ public class NettyRemotingServer extends RemotingEndpoint implements AutoCloseab
             b.childOption(ChannelOption.SO_RCVBUF, config.getServerSocketRcvBufSize());
         }
         serverChannel = b.bind(new InetSocketAddress(port)).sync().channel();
-        LOG.info("{} listening on port {} ({})", name, localPort(), NettyTransport.EPOLL ? "epoll" : "nio");
+        LOG.info("{} listening on port {} ({}, {})", name, localPort(), NettyTransport.EPOLL ? "epoll" : "nio",
+                tls.describe());
     }
 
     /** Counts the connection, or closes it when the port already has serverMaxConnections. */

@@ -284,6 +284,12 @@ public abstract class RemotingEndpoint {
     }
 
     /** {@code ip:port} of the channel's peer, or "" when unknown. */
+    /** The peer's IP as ACL white lists compare it (IPv6 without brackets); empty when unknown. */
+    public static String remoteIp(Channel channel) {
+        return channel != null && channel.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "";
+    }
+
     public static String address(Channel channel) {
         SocketAddress a = channel == null ? null : channel.remoteAddress();
         if (a instanceof InetSocketAddress isa) {

@@ -21,6 +21,16 @@ class HealthProbeTest {
     }
 
     @Test
+    void theBindAddressIsTheOneConfigured() throws Exception {
+        try (MetricsServer local = MetricsServer.start("bind-test", "127.0.0.1", 0, new PrometheusRegistry(), () -> null);
+             MetricsServer any = MetricsServer.start("bind-test", "0.0.0.0", 0, new PrometheusRegistry(), () -> null)) {
+            org.assertj.core.api.Assertions.assertThat(local.address().getAddress().isLoopbackAddress()).isTrue();
+            org.assertj.core.api.Assertions.assertThat(any.address().getAddress().isAnyLocalAddress()).isTrue();
+            org.assertj.core.api.Assertions.assertThat(HealthProbe.probe(local.port(), "/health/ready")).isEqualTo(200);
+        }
+    }
+
+    @Test
     void nothingListeningIsMinusOne() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

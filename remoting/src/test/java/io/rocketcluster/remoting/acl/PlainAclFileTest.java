@@ -1,4 +1,4 @@
-package io.rocketcluster.broker.acl;
+package io.rocketcluster.remoting.acl;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

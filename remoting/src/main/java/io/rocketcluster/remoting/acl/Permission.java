@@ -1,4 +1,4 @@
-package io.rocketcluster.broker.acl;
+package io.rocketcluster.remoting.acl;
 
 /**
  * Plain ACL permissions (docs/acl.md §2.3) as bits: DENY 1, ANY 2, PUB 4, SUB 8. In files and requests

@@ -1,4 +1,4 @@
-package io.rocketcluster.broker.acl;
+package io.rocketcluster.remoting.acl;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,4 +1,4 @@
-package io.rocketcluster.broker.acl;
+package io.rocketcluster.remoting.acl;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.rocketcluster.broker.acl;
+package io.rocketcluster.remoting.acl;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

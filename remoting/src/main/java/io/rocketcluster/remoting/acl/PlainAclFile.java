@@ -1,4 +1,4 @@
-package io.rocketcluster.broker.acl;
+package io.rocketcluster.remoting.acl;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The {@code plain_acl.yml} a broker enforces, found where docs/acl.md §3.3 says (beside the broker's
- * {@code -c} file first, then {@code <ROCKETMQ_HOME>/conf/plain_acl.yml}, then the file named by
+ * The {@code plain_acl.yml} a broker enforces (and a nameserver checks registrations against), found where
+ * docs/acl.md §3.3 says (beside the server's {@code -c} file first, then {@code <ROCKETMQ_HOME>/conf/plain_acl.yml}, then the file named by
  * {@code -Drocketmq.acl.plain.file}), and reloaded when its content changes: {@link #poll} re-reads it
  * and swaps the rules only when the new file compiles, so a broken edit keeps the last good rules (and is
  * logged). Thread-safe.
@@ -36,9 +36,9 @@ public final class PlainAclFile {
     }
 
     /**
-     * The places a broker looks for the file, in order.
+     * The places a server looks for the file, in order.
      *
-     * @param brokerConfigFile the {@code -c} file, or null
+     * @param brokerConfigFile the server's {@code -c} file, or null
      * @param rocketmqHome     ROCKETMQ_HOME, or null
      */
     public static List<Path> candidates(String brokerConfigFile, String rocketmqHome) {
@@ -63,23 +63,28 @@ public final class PlainAclFile {
     /**
      * Loads the first candidate that exists.
      *
-     * @throws IllegalStateException when none exists or the file does not compile (the broker must not start
+     * @throws IllegalStateException when none exists or the file does not compile (the server must not start
      *                               believing it is protected)
      */
     public static PlainAclFile load(List<Path> candidates) {
+        return load(candidates, "aclEnable=true");
+    }
+
+    /** As above; {@code enabledBy} (the setting that asked for the file) is named in errors. */
+    public static PlainAclFile load(List<Path> candidates, String enabledBy) {
         for (Path p : candidates) {
             if (Files.isRegularFile(p)) {
                 PlainAclFile f = new PlainAclFile(p);
                 try {
                     f.reload(Files.readAllBytes(p));
                 } catch (IOException | RuntimeException e) {
-                    throw new IllegalStateException("aclEnable=true but " + p + " cannot be used: " + e.getMessage(), e);
+                    throw new IllegalStateException(enabledBy + " but " + p + " cannot be used: " + e.getMessage(), e);
                 }
-                LOG.info("ACL enabled: loaded {} ({} accounts)", p, f.rules().accountCount());
+                LOG.info("{}: loaded {} ({} accounts)", enabledBy, p, f.rules().accountCount());
                 return f;
             }
         }
-        throw new IllegalStateException("aclEnable=true but no " + FILE_NAME + " was found; looked at " + candidates);
+        throw new IllegalStateException(enabledBy + " but no " + FILE_NAME + " was found; looked at " + candidates);
     }
 
     public Path path() {
