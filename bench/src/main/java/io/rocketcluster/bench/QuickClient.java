@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
  *   mqclient send    -n 127.0.0.1:9876 -t Demo -m "hello" [--count N]
  *   mqclient receive -n 127.0.0.1:9876 -t Demo [-g group] [--count N] [--timeout s]
  * </pre>
+ * Both take {@code --tls}, {@code --trust ca.pem} and {@code --access-key}/{@code --secret-key} (default
+ * {@code $ROCKETMQ_ACCESS_KEY}/{@code $ROCKETMQ_SECRET_KEY}) for a secured cluster.
  */
 @Command(name = "mqclient", mixinStandardHelpOptions = true, version = "mqclient 0.1.0",
         subcommands = {QuickClient.Send.class, QuickClient.Receive.class, CommandLine.HelpCommand.class},
@@ -69,6 +71,9 @@ public final class QuickClient implements Runnable {
         @Option(names = "--count", defaultValue = "1", description = "Messages to send, 1..1000000 (default: ${DEFAULT-VALUE}).")
         int count;
 
+        @CommandLine.Mixin
+        ClientSecurity security;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -77,7 +82,8 @@ public final class QuickClient implements Runnable {
             if (count < 1 || count > 1_000_000) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--count must be 1..1000000");
             }
-            DefaultMQProducer producer = new DefaultMQProducer("mqclient_producer");
+            DefaultMQProducer producer = new DefaultMQProducer("mqclient_producer", security.rpcHook());
+            security.apply(producer);
             producer.setNamesrvAddr(namesrv);
             producer.setInstanceName("mqclient-" + pidTag());
             producer.start();
@@ -128,6 +134,9 @@ public final class QuickClient implements Runnable {
         @Option(names = "--timeout", defaultValue = "30", description = "Seconds to wait, 1..3600 (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
+        @CommandLine.Mixin
+        ClientSecurity security;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -140,7 +149,9 @@ public final class QuickClient implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be 1..3600");
             }
             String tag = pidTag();
-            DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group != null ? group : "mqclient_receive_" + tag);
+            DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group != null ? group : "mqclient_receive_" + tag,
+                    security.rpcHook(), new org.apache.rocketmq.client.consumer.rebalance.AllocateMessageQueueAveragely());
+            security.apply(consumer);
             consumer.setNamesrvAddr(namesrv);
             consumer.setInstanceName("mqclient-" + tag);
             consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);

@@ -179,6 +179,11 @@ final class ComposeCluster implements AutoCloseable {
     }
 
     /** Every service's log into target/e2e-logs/&lt;project&gt;-&lt;label&gt;.log. */
+    /** What {@code service} has logged so far. */
+    String logs(String service) {
+        return compose(120, "logs", "--no-color", service).orFail("logs " + service).out();
+    }
+
     void dumpLogs(String label) {
         try {
             Files.createDirectories(LOG_DIR);

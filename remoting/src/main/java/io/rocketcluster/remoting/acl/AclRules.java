@@ -38,7 +38,9 @@ public final class AclRules {
                 continue;
             }
             if (a.accessKey == null || a.secretKey == null || a.accessKey.length() <= 6 || a.secretKey.length() <= 6) {
-                throw new IllegalArgumentException("The accessKey=" + a.accessKey + " and secretKey=" + a.secretKey
+                // RocketMQ's wording, but the secret is never written to a log
+                throw new IllegalArgumentException("The accessKey=" + a.accessKey + " and secretKey="
+                        + (a.secretKey == null ? null : "(" + a.secretKey.length() + " characters, not shown)")
                         + " cannot be null and length should longer than 6");
             }
             accounts.putIfAbsent(a.accessKey, new Account(a.accessKey, a.secretKey,
