@@ -163,6 +163,25 @@ class TlsClusterTest {
     }
 
     @Test
+    void aSilentConnectionToTheHaPortIsNotCountedAsASlave() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> connectedSlaves() == 1);
+        try (Socket silent = new Socket()) {
+            silent.connect(new InetSocketAddress("127.0.0.1", master.port() + 1), 5000);
+            // while it says nothing (no TLS hello, no report) the master still sees exactly its one slave
+            for (int i = 0; i < 10; i++) {
+                assertThat(connectedSlaves()).isEqualTo(1);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static double connectedSlaves() {
+        Double v = ObservabilityTest.sample(ObservabilityTest.get(master.metricsPort(), "/metrics").body(),
+                "rocketcluster_ha_connected_slaves");
+        return v == null ? -1 : v;
+    }
+
+    @Test
     void plaintextBytesOnTheHaPortAreClosedUnread() throws Exception {
         try (Socket fake = new Socket()) {
             fake.connect(new InetSocketAddress("127.0.0.1", master.port() + 1), 5000);

@@ -144,9 +144,8 @@ public final class HaServer implements AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            if (authenticated) {
-                connections.add(this);
-            }
+            // counted once it has reported (or authenticated): a connection that only opened a socket, or is
+            // still in its TLS handshake, is not a slave that SYNC_MASTER sends could wait for
             housekeeping = ctx.executor().scheduleAtFixedRate(this::housekeeping, 1, 1, TimeUnit.SECONDS);
             LOG.info("slave {} connected", RemotingEndpoint.address(channel));
         }
@@ -191,6 +190,7 @@ public final class HaServer implements AutoCloseable {
                 return;
             }
             lastReadMillis = System.currentTimeMillis();
+            connections.add(this);
             long masterMax = store.commitLogMaxOffset();
             if (last > masterMax) {
                 LOG.error("slave {} reports offset {} beyond this master's commitlog end {}: the master lost a tail "
