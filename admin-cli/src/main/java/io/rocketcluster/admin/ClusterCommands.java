@@ -289,6 +289,31 @@ final class ClusterCommands {
         }
     }
 
+    @Command(name = "haResolve", description = "Resolve a replication divergence (RocketCluster): keep the master's "
+            + "data (sent to the slave: it saves and cuts what the master lacks; sent to the master: writes accepted "
+            + "again) or the slave's (sent to the slave: it stops following; to the master: it refuses writes for good)")
+    static final class HaResolve extends AdminCommand {
+        @Option(names = {"-b", "--brokerAddr"}, required = true, description = "the broker to tell, host:port")
+        String brokerAddr;
+        @Option(names = {"-k", "--keep"}, required = true, description = "whose data is the truth: master or slave")
+        String keep;
+
+        @Override
+        protected void run(AdminClient client, Report report) {
+            String k = keep.trim();
+            if (!k.equals("master") && !k.equals("slave")) {
+                throw usage("-k must be master or slave");
+            }
+            RemotingCommand r = client.callOk(brokerAddr.trim(),
+                    RemotingCommand.request(RequestCode.HA_RESOLVE_DIVERGENCE).put("keep", k), "HA_RESOLVE_DIVERGENCE");
+            if (report.isJson()) {
+                report.values("haResolve", Map.of("broker", brokerAddr.trim(), "keep", k, "result", String.valueOf(r.remark())));
+            } else {
+                report.message("result", r.remark());
+            }
+        }
+    }
+
     @Command(name = "clusterRT", description = "List All clusters Message Send RT (one round; -i repeats)")
     static final class ClusterRT extends AdminCommand {
         @Option(names = {"-a", "--amount"}, defaultValue = "100", description = "message amount | default 100")

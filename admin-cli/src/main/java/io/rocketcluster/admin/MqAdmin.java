@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 ClusterCommands.ClusterList.class, ClusterCommands.BrokerStatus.class,
                 ClusterCommands.GetBrokerConfig.class, ClusterCommands.UpdateBrokerConfig.class,
                 ClusterCommands.WipeWritePerm.class, ClusterCommands.AddWritePerm.class, ClusterCommands.ClusterRT.class,
+                ClusterCommands.HaResolve.class,
                 TopicCommands.TopicList.class, TopicCommands.TopicRoute.class, TopicCommands.TopicStatus.class,
                 TopicCommands.UpdateTopic.class, TopicCommands.DeleteTopic.class,
                 GroupCommands.UpdateSubGroup.class, GroupCommands.DeleteSubGroup.class,

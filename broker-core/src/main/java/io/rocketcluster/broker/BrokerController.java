@@ -293,30 +293,55 @@ public final class BrokerController {
 
     /** Master: serve slaves on listenPort+1 (and wait for them when SYNC_MASTER). Slave: follow the master. */
     private void startReplication() throws InterruptedException {
+        io.rocketcluster.broker.ha.EpochHistory epochs = loadEpochs();
         if (isSlave()) {
-            haClient = new HaClient(store, storeConfig, acl == null ? null : new HaClient.MasterAuth(
-                    haIdentity(brokerConfig.getBrokerId()), new io.rocketcluster.broker.ha.HaHandshake.Keys(
-                            brokerConfig.getBrokerAccessKey(), brokerConfig.getBrokerSecretKey())));
+            haClient = new HaClient(store, storeConfig, haIdentity(brokerConfig.getBrokerId()), acl == null ? null
+                    : new io.rocketcluster.broker.ha.HaHandshake.Keys(brokerConfig.getBrokerAccessKey(),
+                    brokerConfig.getBrokerSecretKey()), epochs);
             haClient.setTls(clientTls);
             haClient.start();
             synchronizer = new SlaveSynchronizer(outClient, topics, offsets, groups,
                     new JsonConfigFile<>(delayOffsetPath(), Object.class), brokerConfig.brokerAddr());
             scheduler.scheduleWithFixedDelay(synchronizer::syncAll, 3000, 10000, TimeUnit.MILLISECONDS);
         } else {
+            // a new epoch, on disk, before the first write of this run (replication.md §9.1)
+            io.rocketcluster.broker.ha.Epoch epoch = epochs.begin(store.commitLogMaxOffset(),
+                    storeConfig.getBrokerRole() == BrokerRole.SYNC_MASTER
+                            && storeConfig.getFlushDiskType() == io.rocketcluster.broker.config.FlushDiskType.ASYNC_FLUSH);
+            LOG.info("master epoch {} begins at commitlog offset {}", epoch.epoch(), epoch.startOffset());
+            io.rocketcluster.broker.ha.WriteFence fence = loadFence();
+            store.setWriteFence(fence::refusal);
             schedule = new ScheduleMessageService(store, delayOffsetPath(), clock);
             schedule.load();
             schedule.start(storeConfig.getFlushDelayOffsetInterval());
-            haServer = new HaServer(store, storeConfig, brokerConfig.getListenPort() + 1, acl == null ? null
-                    : new HaServer.SlaveAuth(haIdentity(0), accessKey -> {
+            haServer = new HaServer(store, storeConfig, brokerConfig.getListenPort() + 1, haIdentity(0),
+                    acl == null ? null : accessKey -> {
                         var account = acl.rules().account(accessKey);
                         return account == null ? null
                                 : new io.rocketcluster.broker.ha.HaHandshake.Account(account.secretKey(), account.admin());
-                    }));
+                    }, epochs, fence);
             haServer.setTls(serverTls);
             haServer.start();
             if (storeConfig.getBrokerRole() == BrokerRole.SYNC_MASTER) {
                 store.setReplicaWaiter(haServer.acks());
             }
+        }
+    }
+
+    private io.rocketcluster.broker.ha.WriteFence loadFence() {
+        try {
+            return io.rocketcluster.broker.ha.WriteFence.load(Path.of(storeConfig.getStorePathRootDir(), "ha-fence"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the HA write fence: " + e.getMessage(), e);
+        }
+    }
+
+    private io.rocketcluster.broker.ha.EpochHistory loadEpochs() {
+        try {
+            return io.rocketcluster.broker.ha.EpochHistory.load(Path.of(storeConfig.getStorePathRootDir(), "epochs"),
+                    store.commitLogMaxOffset(), new java.security.SecureRandom()::nextLong);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the epoch history: " + e.getMessage(), e);
         }
     }
 
@@ -526,6 +551,9 @@ public final class BrokerController {
         }
         if (isSlave()) {
             HaClient ha = haClient;
+            if (ha != null && ha.refusal() != null) {
+                return "refusing to follow the master (this slave keeps its data): " + ha.refusal();
+            }
             if (ha == null || !ha.isConnected()) {
                 return "no HA connection to the master";
             }

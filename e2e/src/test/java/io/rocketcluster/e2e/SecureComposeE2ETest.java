@@ -76,7 +76,7 @@ class SecureComposeE2ETest {
             String master = cluster.logs("broker-a-master");
             assertThat(master).contains("TLS enforcing").contains("aclEnable=true: loaded /etc/rocketmq/conf/plain_acl.yml")
                     .containsPattern(
-                    "slave \\S+ authenticated: .*\"brokerId\":\"1\".* with accessKey rocketcluster-broker");
+                    "slave 1 \\(\\S+\\) handshake: .*\"brokerId\":\"1\".* with accessKey rocketcluster-broker");
             assertThat(cluster.metrics(cluster.masterPort, "/metrics")).contains("rocketcluster_ha_connected_slaves 1.0");
 
             // bin/mqclient on the host, as the README shows it: the CA and client.env's keys

@@ -86,9 +86,9 @@ class SecureReplicationTest {
         String topic = Clients.unique("SecureHa");
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
                 producer.send(Clients.message(topic, "T", "k")).getSendStatus() == SendStatus.SEND_OK);
-        assertThat(Files.readString(master.logFile())).containsPattern("slave 127\\.0\\.0\\.1:\\d+ authenticated: \\{.*"
+        assertThat(Files.readString(master.logFile())).containsPattern("slave 1 \\(127\\.0\\.0\\.1:\\d+\\) handshake: \\{.*"
                 + "\"brokerId\":\"1\".*\\} with accessKey replicator");
-        assertThat(Files.readString(slave.logFile())).contains("master 127.0.0.1:" + (master.port() + 1) + " authenticated");
+        assertThat(Files.readString(slave.logFile())).contains("master 127.0.0.1:" + (master.port() + 1) + " handshake");
     }
 
     @Test
@@ -116,11 +116,15 @@ class SecureReplicationTest {
             try (Socket link = fakeMaster.accept()) {
                 link.setSoTimeout(10_000);
                 DataInputStream in = new DataInputStream(link.getInputStream());
-                assertThat(in.readLong()).as("the slave starts with a HELLO").isNegative();
+                DataOutputStream out = new DataOutputStream(link.getOutputStream());
+                assertThat(in.readLong()).as("the slave starts with the handshake's probe").isNegative();
+                out.writeLong(0xFFFF_5243_4841_0001L); // "I speak the handshake"
+                out.writeInt(-1);
+                out.flush();
+                assertThat(in.readLong()).as("then its HELLO").isNegative();
                 byte[] hello = new byte[in.readInt()];
                 in.readFully(hello);
                 // answer like a master that knows no secret: a frame telling the slave its log ends at 0
-                DataOutputStream out = new DataOutputStream(link.getOutputStream());
                 out.writeLong(0);
                 out.writeInt(0);
                 out.flush();

@@ -32,7 +32,8 @@ public final class PlainAccessValidator {
 
     /**
      * Request codes only an {@code admin: true} account may send: RocketMQ's five (topic and group create and
-     * delete, broker config) and, stricter, offset resets, broker write permission, store maintenance and the
+     * delete, broker config) and, stricter, offset resets, broker write permission, store maintenance, replication
+     * divergence resolution and the
      * ACL administration requests that change accounts or reveal secret keys.
      */
     public static final Set<Integer> ADMIN_CODES = Set.of(
@@ -42,6 +43,7 @@ public final class PlainAccessValidator {
             RequestCode.RESET_CONSUMER_CLIENT_OFFSET, RequestCode.CLONE_GROUP_OFFSET,
             RequestCode.WIPE_WRITE_PERM_OF_BROKER, RequestCode.ADD_WRITE_PERM_OF_BROKER,
             RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, RequestCode.CLEAN_UNUSED_TOPIC, RequestCode.DELETE_EXPIRED_COMMITLOG,
+            RequestCode.HA_RESOLVE_DIVERGENCE,
             AclRequestCodes.UPDATE_AND_CREATE_ACL_CONFIG, AclRequestCodes.DELETE_ACL_CONFIG,
             AclRequestCodes.UPDATE_GLOBAL_WHITE_ADDRS_CONFIG, AclRequestCodes.GET_BROKER_CLUSTER_ACL_CONFIG);
 

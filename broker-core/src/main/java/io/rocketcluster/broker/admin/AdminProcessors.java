@@ -44,7 +44,8 @@ public final class AdminProcessors {
                 new Entry(RuntimeInfoProcessor.codes(), new RuntimeInfoProcessor(broker)),
                 new Entry(ResetOffsetProcessor.codes(), new ResetOffsetProcessor(broker, this::endpointOf)),
                 new Entry(ClientRelayProcessor.codes(), new ClientRelayProcessor(broker, this::endpointOf)),
-                new Entry(MaintenanceProcessor.codes(), new MaintenanceProcessor()));
+                new Entry(MaintenanceProcessor.codes(), new MaintenanceProcessor()),
+                new Entry(HaResolveProcessor.codes(), new HaResolveProcessor(broker)));
     }
 
     /** Registers every admin code on {@code server}, run on {@code executor}. */

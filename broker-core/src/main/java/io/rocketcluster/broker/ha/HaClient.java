@@ -18,32 +18,40 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The slave's side of replication: connects to the master's HA address (from
- * {@code haMasterAddress}, else from the nameservers' registration answers), reports its commitlog
- * end, appends every frame verbatim and reports again (docs/replication.md §2.1-2.2). Reconnects every 5 s.
+ * The slave's side of replication: connects to the master's HA address (from {@code haMasterAddress}, else
+ * from the nameservers' registration answers), agrees with the master where their logs meet, then reports
+ * its commitlog end, appends every frame verbatim and reports again (docs/replication.md §2, §9).
+ * Reconnects every 5 s.
  *
- * <p>Divergence (RocketCluster's defined behaviour): when the master's log ends before the slave's
- * (the master lost an unflushed tail in a crash), the slave does not loop on reconnects as RocketMQ
- * 4.x does. It saves the bytes the master no longer has to {@code <store>/ha-divergent/<from>-<to>.bin},
- * truncates its commitlog and consume queues to the master's end, and replicates from there, so
- * both logs are identical again and nothing is silently discarded.
+ * <p>The link starts with a HELLO carrying this slave's epoch history; the master's WELCOME carries its
+ * own and a CRC of its log where the two meet. {@link EpochAgreement} decides: follow; save the tail of an
+ * epoch the master closed to {@code <store>/ha-divergent/<from>-<to>.bin} and cut it off; or refuse and keep
+ * everything (readiness, a metric and the log say so) when the master's history does not reach as far as
+ * this slave's. With ACL off, a master that answers no WELCOME (Apache RocketMQ) is followed RocketMQ 4.x's
+ * way, and then nothing is ever cut.
  */
 public final class HaClient implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(HaClient.class);
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** How long a master that spoke no handshake is followed without one before it is asked again. */
+    private static final long LEGACY_RETRY_MILLIS = 10 * 60_000;
 
     private final MessageStore store;
     private final MessageStoreConfig config;
+    private final HaHandshake.Identity self;
+    /** With ACL on: the keys this slave authenticates with; null: unsigned handshakes. */
+    private final HaHandshake.Keys keys;
+    private final EpochHistory epochs;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
+    private final AtomicLong savedTails = new AtomicLong();
     private volatile io.netty.handler.ssl.SslContext tls;
     private volatile String masterHaAddress;
     private volatile Channel channel;
@@ -52,25 +60,35 @@ public final class HaClient implements AutoCloseable {
     private volatile long lastReportMillis;
     private volatile long reportedOffset = -1;
     private volatile boolean closed;
-    /** With ACL on: who this slave is and the keys it authenticates with; null: no handshake. */
-    private final MasterAuth auth;
-    /** Whether the current link may carry reports and frames (the master's WELCOME arrived, or no ACL). */
+    /** Whether the current link may carry reports and frames (the WELCOME agreed, or a legacy master). */
     private volatile boolean linkReady;
+    /** The master's epochs, adopted as their data arrives; null on a legacy link. */
+    private volatile List<Epoch> masterEpochs;
+    /** The master address followed without a handshake (it answered none), and since when. */
+    private volatile String legacyMaster;
+    private volatile long legacySince;
+    /** Why this slave refuses its master now (replication.md §9.3), or null. */
+    private volatile String refusal;
+    /** An operator kept the master's data: the next refused handshake cuts where the logs meet (§9.4). */
+    private volatile boolean discardOnce;
+    /** An operator kept this slave's data: it follows no master until restarted (§9.4). */
+    private volatile boolean stopped;
 
-    /** What a slave with ACL on sends in its HELLO and expects of the master's WELCOME (docs/replication.md §8). */
-    public record MasterAuth(HaHandshake.Identity self, HaHandshake.Keys keys) {
+    /** A slave for tests and tools: no identity checks beyond the handshake's, ACL off. */
+    public HaClient(MessageStore store, MessageStoreConfig config) throws IOException {
+        this(store, config, new HaHandshake.Identity("", "", 1), null, EpochHistory.load(
+                Path.of(config.getStorePathRootDir(), "epochs"), store.commitLogMaxOffset(),
+                new java.security.SecureRandom()::nextLong));
     }
 
-    public HaClient(MessageStore store, MessageStoreConfig config) {
-        this(store, config, null);
-    }
-
-    /** @param auth null: no handshake (RocketMQ 4.x's behaviour); else the link starts with HELLO/WELCOME */
-    public HaClient(MessageStore store, MessageStoreConfig config, MasterAuth auth) {
+    /** @param keys null with ACL off (unsigned handshake, and a master without one is followed the old way) */
+    public HaClient(MessageStore store, MessageStoreConfig config, HaHandshake.Identity self, HaHandshake.Keys keys,
+                    EpochHistory epochs) {
         this.store = store;
         this.config = config;
-        this.auth = auth;
-        this.linkReady = auth == null;
+        this.self = self;
+        this.keys = keys;
+        this.epochs = epochs;
         this.group = NettyTransport.group(1, "ha-client");
         this.bootstrap = new Bootstrap().group(group).channel(NettyTransport.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -113,13 +131,51 @@ public final class HaClient implements AutoCloseable {
         group.scheduleWithFixedDelay(this::supervisedTick, 0, 1, TimeUnit.SECONDS);
     }
 
+    /** Connected and replicating (the link agreed). */
     public boolean isConnected() {
         Channel ch = channel;
-        return ch != null && ch.isActive();
+        return ch != null && ch.isActive() && linkReady;
     }
 
     public String masterHaAddress() {
         return masterHaAddress;
+    }
+
+    /** Why this slave refuses to follow its master, or null (replication.md §9.3). */
+    public String refusal() {
+        return refusal;
+    }
+
+    /**
+     * HA_RESOLVE_DIVERGENCE keep=master: at the next handshake that this slave would refuse, save its data past
+     * the point the two logs meet, cut it off there and follow the master.
+     */
+    public void discardDivergentDataOnce() {
+        discardOnce = true;
+        stopped = false;
+        lastConnectAttempt = 0;
+        LOG.warn("an administrator chose the master's data: at the next handshake this slave saves and cuts what the "
+                + "master's history lacks");
+    }
+
+    /** HA_RESOLVE_DIVERGENCE keep=slave: follow no master (keeping every byte) until restarted. */
+    public void stopFollowing() {
+        stopped = true;
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+        refusal = "an administrator kept this slave's data (HA_RESOLVE_DIVERGENCE keep=slave): promote this broker";
+        LOG.warn("{}", refusal);
+    }
+
+    /** Divergent tails saved and cut off since start. */
+    public long savedTails() {
+        return savedTails.get();
+    }
+
+    public EpochHistory epochs() {
+        return epochs;
     }
 
     /**
@@ -139,7 +195,7 @@ public final class HaClient implements AutoCloseable {
     }
 
     private void tick() {
-        if (closed) {
+        if (closed || stopped) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -153,9 +209,13 @@ public final class HaClient implements AutoCloseable {
             return;
         }
         if (!linkReady && now - lastReadMillis > HANDSHAKE_TIMEOUT_MILLIS) {
-            LOG.error("no handshake answer from master {} within {} ms: with aclEnable=true this slave replicates only "
-                    + "from a RocketCluster master with ACL on (an Apache RocketMQ master sends none); reconnecting",
-                    masterHaAddress, HANDSHAKE_TIMEOUT_MILLIS);
+            if (keys == null) {
+                followWithoutHandshake("it answered no handshake within " + HANDSHAKE_TIMEOUT_MILLIS + " ms");
+            } else {
+                LOG.error("no handshake answer from master {} within {} ms: with aclEnable=true this slave replicates "
+                        + "only from a RocketCluster master with ACL on (an Apache RocketMQ master sends none); "
+                        + "reconnecting", masterHaAddress, HANDSHAKE_TIMEOUT_MILLIS);
+            }
             ch.close();
             return;
         }
@@ -169,6 +229,22 @@ public final class HaClient implements AutoCloseable {
         }
     }
 
+    private boolean legacy(String addr) {
+        return keys == null && addr.equals(legacyMaster)
+                && System.currentTimeMillis() - legacySince < LEGACY_RETRY_MILLIS;
+    }
+
+    /** ACL off, and the master speaks no handshake: follow it as RocketMQ 4.x does (never cutting anything). */
+    private void followWithoutHandshake(String why) {
+        String addr = masterHaAddress;
+        if (!addr.equals(legacyMaster)) {
+            LOG.warn("master {} speaks no handshake ({}): following it as an Apache RocketMQ master, without epoch "
+                    + "checks; this slave will not cut its log for it", addr, why);
+        }
+        legacyMaster = addr;
+        legacySince = System.currentTimeMillis();
+    }
+
     private void connect(String addr) {
         int colon = addr.lastIndexOf(':');
         ChannelFuture f = bootstrap.connect(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)));
@@ -177,12 +253,15 @@ public final class HaClient implements AutoCloseable {
                 channel = f.channel();
                 lastReadMillis = System.currentTimeMillis();
                 reportedOffset = -1;
-                LOG.info("connected to master {}; replicating from offset {}", addr, store.commitLogMaxOffset());
-                linkReady = auth == null;
+                masterEpochs = null;
+                linkReady = legacy(addr);
+                LOG.info("connected to master {} ({}); this slave's commitlog ends at {}", addr,
+                        linkReady ? "no handshake: it is an Apache RocketMQ master" : "handshake",
+                        store.commitLogMaxOffset());
                 if (linkReady) {
                     report(f.channel(), true);
                 } else {
-                    f.channel().pipeline().get(FrameHandler.class).sendHello(f.channel());
+                    f.channel().writeAndFlush(HaHandshake.probe());
                 }
             } else {
                 LOG.debug("cannot connect to master {}: {}", addr, String.valueOf(done.cause()));
@@ -203,38 +282,119 @@ public final class HaClient implements AutoCloseable {
         ch.writeAndFlush(Unpooled.buffer(HaProtocol.REPORT_SIZE).writeLong(max));
     }
 
+    private HaHandshake.LogState ownLog() {
+        return new HaHandshake.LogState(epochs.epochs(), store.commitLogMinOffset(), store.commitLogMaxOffset());
+    }
+
     /** Decodes master frames, appends them, and reports after each read burst. */
     private final class FrameHandler extends ByteToMessageDecoder {
         private String sentNonce;
 
-        void sendHello(Channel ch) {
-            sentNonce = HaHandshake.nonce();
-            ch.writeAndFlush(HaHandshake.hello(auth.self(), auth.keys(), sentNonce, System.currentTimeMillis()));
-        }
-
-        /** The master's WELCOME: false while it is incomplete or when the master was refused. */
-        private boolean welcomed(ChannelHandlerContext ctx, ByteBuf in) {
-            java.util.Map<String, String> welcome;
-            try {
-                welcome = sentNonce == null ? null : HaHandshake.read(in);
-            } catch (IllegalArgumentException e) {
-                return refuseMaster(ctx, in, e.getMessage());
-            }
-            if (welcome == null) {
+        /** The master's answer to the probe: then the HELLO. False while waiting or when it is no RocketCluster master. */
+        private boolean probed(ChannelHandlerContext ctx, ByteBuf in) {
+            Boolean ack = HaHandshake.readProbeAck(in);
+            if (ack == null) {
                 return false;
             }
-            String why = HaHandshake.refuseWelcome(welcome, auth.self(), auth.keys(), sentNonce, System.currentTimeMillis());
+            if (!ack) {
+                if (keys == null) {
+                    followWithoutHandshake("its answer to the handshake probe is an Apache RocketMQ frame");
+                    return dropLink(ctx, in);
+                }
+                return refuseMaster(ctx, in, "no handshake (with aclEnable=true this slave replicates only from a "
+                        + "RocketCluster master with ACL on)");
+            }
+            sentNonce = HaHandshake.nonce();
+            ctx.writeAndFlush(HaHandshake.hello(self, keys, sentNonce, System.currentTimeMillis(), ownLog()));
+            return true;
+        }
+
+        /** The master's WELCOME: false while it is incomplete or when the link was refused. */
+        private boolean welcomed(ChannelHandlerContext ctx, ByteBuf in) {
+            Map<String, String> welcome;
+            HaHandshake.LogState masterLog;
+            HaHandshake.Crc crc;
+            if (sentNonce == null && !probed(ctx, in)) {
+                return false;
+            }
+            try {
+                welcome = HaHandshake.read(in);
+                if (welcome == null) {
+                    return false;
+                }
+                masterLog = HaHandshake.LogState.from(welcome);
+                crc = HaHandshake.Crc.from(welcome);
+            } catch (IllegalArgumentException e) {
+                if (keys == null) {
+                    followWithoutHandshake(e.getMessage());
+                    return dropLink(ctx, in);
+                }
+                return refuseMaster(ctx, in, e.getMessage());
+            }
+            String why = HaHandshake.refuseWelcome(welcome, self, keys, sentNonce, System.currentTimeMillis());
             if (why != null) {
                 return refuseMaster(ctx, in, why);
             }
-            LOG.info("master {} authenticated: {}", masterHaAddress, HaHandshake.describe(welcome));
+            if (!agree(masterLog, crc)) {
+                return dropLink(ctx, in);
+            }
+            LOG.info("master {} handshake: {}, replicating from {}", masterHaAddress, HaHandshake.describe(welcome),
+                    store.commitLogMaxOffset());
+            masterEpochs = masterLog.epochs();
             linkReady = true;
             report(ctx.channel(), true);
             return true;
         }
 
+        /** Applies the epoch agreement; false when this slave refuses the master (nothing was changed). */
+        private boolean agree(HaHandshake.LogState master, HaHandshake.Crc crc) {
+            long slaveEnd = store.commitLogMaxOffset();
+            EpochAgreement.Verdict v = EpochAgreement.decide(epochs.epochs(), slaveEnd, master.epochs(),
+                    master.maxOffset(), true);
+            String why = v.kind() == EpochAgreement.Kind.REFUSE ? v.reason() : crcMismatch(v.offset(), crc);
+            if (why != null && discardOnce) {
+                discardOnce = false;
+                long cut = v.offset() > 0 && crcMismatch(v.offset(), crc) == null ? v.offset() : 0;
+                refusal = null;
+                return cut >= slaveEnd || cutDivergentTail(cut, slaveEnd, "an administrator kept the master's data ("
+                        + why + ")");
+            }
+            if (why != null) {
+                if (!why.equals(refusal)) {
+                    LOG.error("refusing to follow master {}: {}. This slave keeps all its data and stays readable; "
+                            + "resolve it as replication.md §9.4 says (mqadmin haResolve)", masterHaAddress, why);
+                }
+                refusal = why;
+                return false;
+            }
+            if (refusal != null) {
+                LOG.warn("master {} agrees with this slave again", masterHaAddress);
+                refusal = null;
+            }
+            if (v.kind() == EpochAgreement.Kind.TRUNCATE) {
+                return cutDivergentTail(v.offset(), slaveEnd, v.reason());
+            }
+            return true;
+        }
+
+        private String crcMismatch(long meet, HaHandshake.Crc crc) {
+            if (crc.to() != meet || meet - crc.from() > HaServer.CRC_SPAN || crc.from() < store.commitLogMinOffset()) {
+                return "the master checks the logs at [" + crc.from() + ", " + crc.to() + ") but they meet at " + meet;
+            }
+            long own = store.commitLogCrc(crc.from(), crc.to());
+            if (own != crc.crc()) {
+                return "the logs differ just below offset " + meet + " (CRC32 of [" + crc.from() + ", " + crc.to()
+                        + ") is " + own + " here, " + crc.crc() + " on the master)";
+            }
+            return null;
+        }
+
         private boolean refuseMaster(ChannelHandlerContext ctx, ByteBuf in, String why) {
             LOG.error("replication from {} refused, nothing of it is applied: {}", masterHaAddress, why);
+            return dropLink(ctx, in);
+        }
+
+        private boolean dropLink(ChannelHandlerContext ctx, ByteBuf in) {
             in.skipBytes(in.readableBytes());
             ctx.close();
             return false;
@@ -252,11 +412,6 @@ public final class HaClient implements AutoCloseable {
                 in.skipBytes(HaProtocol.FRAME_HEADER_SIZE);
                 lastReadMillis = System.currentTimeMillis();
                 long slaveMax = store.commitLogMaxOffset();
-                if (offset < slaveMax && size == 0 && slaveMax > 0) {
-                    diverged(ctx, offset, slaveMax);
-                    in.skipBytes(in.readableBytes());
-                    return;
-                }
                 if (slaveMax != 0 && offset != slaveMax) {
                     LOG.warn("master sent offset {} but this slave's commitlog ends at {}; reconnecting", offset, slaveMax);
                     in.skipBytes(in.readableBytes());
@@ -264,6 +419,10 @@ public final class HaClient implements AutoCloseable {
                     return;
                 }
                 if (size > 0) {
+                    List<Epoch> m = masterEpochs;
+                    if (m != null) {
+                        epochs.adopt(m, offset + size); // the epoch is on disk before its first byte is
+                    }
                     store.appendReplicated(offset, in.nioBuffer(in.readerIndex(), size));
                     in.skipBytes(size);
                 }
@@ -283,19 +442,30 @@ public final class HaClient implements AutoCloseable {
         }
     }
 
-    private void diverged(ChannelHandlerContext ctx, long masterEnd, long slaveEnd) {
-        try {
-            Path file = store.saveCommitLogRange(masterEnd, slaveEnd,
-                    Path.of(config.getStorePathRootDir(), "ha-divergent"));
-            long dropped = store.truncateCommitLog(masterEnd);
-            LOG.error("the master's commitlog ends at {} but this slave's at {}: the master lost that tail. "
-                    + "Saved the {} bytes to {} and truncated this slave to the master's end", masterEnd, slaveEnd,
-                    dropped, file);
-        } catch (IOException e) {
-            LOG.error("cannot save the divergent tail [{}, {}); keeping it and not replicating", masterEnd, slaveEnd, e);
-            closed = true;
+    /**
+     * Saves {@code [cut, slaveEnd)} (a tail from an epoch the master closed before it) and cuts the log
+     * there. False, keeping everything, when it cannot be saved.
+     */
+    private boolean cutDivergentTail(long cut, long slaveEnd, String why) {
+        if (cut < store.commitLogMinOffset()) {
+            refusal = "the logs meet at " + cut + ", below this slave's oldest data (" + store.commitLogMinOffset()
+                    + "); resolve it by hand (replication.md §9.4)";
+            LOG.error("refusing to follow master {}: {}", masterHaAddress, refusal);
+            return false;
         }
-        ctx.close();
+        try {
+            Path file = store.saveCommitLogRange(cut, slaveEnd, Path.of(config.getStorePathRootDir(), "ha-divergent"));
+            epochs.truncateFrom(cut);
+            long dropped = store.truncateCommitLog(cut);
+            savedTails.incrementAndGet();
+            LOG.error("{}: saved this slave's {} bytes [{}, {}) to {} and cut its log at {}; following master {}",
+                    why, dropped, cut, slaveEnd, file, cut, masterHaAddress);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            refusal = "cannot save the divergent tail [" + cut + ", " + slaveEnd + "): " + e;
+            LOG.error("{}; keeping it and not replicating", refusal, e);
+            return false;
+        }
     }
 
     @Override

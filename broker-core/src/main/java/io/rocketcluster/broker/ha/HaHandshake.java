@@ -15,25 +15,31 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The authenticated start of a replication link (docs/replication.md §8), used when ACL is on. Before
- * its first offset report the slave sends a HELLO; the master answers WELCOME before its first frame.
- * Each message is
+ * The start of a replication link between RocketCluster brokers (docs/replication.md §8, §9). The slave
+ * first sends MAGIC alone ({@link #probe}); a RocketCluster master answers {@link #probeAck}. Then, before
+ * its first offset report, the slave sends a HELLO; the master answers WELCOME before its first frame. Each
+ * message is
  * <pre>
  *   0   8   MAGIC (negative, so never a valid offset report)
  *   8   4   n, at most {@value #MAX_BODY} bytes
- *   12  n   a JSON object of strings: type, clusterName, brokerName, brokerId, accessKey, nonce,
- *           timestamp (ms), in WELCOME also peerNonce, and Signature
+ *   12  n   a JSON object of strings: type, clusterName, brokerName, brokerId, nonce, timestamp (ms),
+ *           epochs, minOffset, maxOffset; in WELCOME also peerNonce, crcFrom, crcTo, crc;
+ *           with ACL on also accessKey and Signature
  * </pre>
- * Signature is the ACL request signature (HMAC-SHA1 over the other values sorted by key) with the secret
- * of {@code accessKey}, an {@code admin: true} account of the master's plain_acl.yml. The slave proves it
- * knows the secret; the master, by signing the slave's nonce with it, proves it is the master that holds
- * the account. Each side checks the other names the same cluster and brokerName, brokerId 0 for the
- * master and above 0 for a slave, and a timestamp within {@value #MAX_CLOCK_SKEW_MILLIS} ms of its own
- * clock. Stateless.
+ * {@code epochs} is the sender's epoch history ({@link Epoch#encode}; the master's with ids, the slave's
+ * without), min/maxOffset its commitlog's bounds, and crc the CRC32 of the master's commitlog bytes
+ * {@code [crcFrom, crcTo)} just below the offset where the master finds the two logs part.
+ *
+ * <p>With ACL on, Signature is the ACL request signature (HMAC-SHA1 over the other values sorted by key)
+ * with the secret of {@code accessKey}, an {@code admin: true} account of the master's plain_acl.yml. The
+ * slave proves it knows the secret; the master, by signing the slave's nonce with it, proves it is the
+ * master that holds the account, and both check a timestamp within {@value #MAX_CLOCK_SKEW_MILLIS} ms of
+ * their own clock. Always, each side checks the other names the same cluster and brokerName, brokerId 0
+ * for the master and above 0 for a slave, and the slave that its nonce is echoed. Stateless.
  */
 public final class HaHandshake {
     static final long MAGIC = 0xFFFF_5243_4841_0001L;
-    static final int MAX_BODY = 4096;
+    static final int MAX_BODY = 16384;
     static final long MAX_CLOCK_SKEW_MILLIS = 5 * 60_000L;
     static final String HELLO = "hello";
     static final String WELCOME = "welcome";
@@ -54,10 +60,89 @@ public final class HaHandshake {
     public record Account(String secretKey, boolean admin) {
     }
 
+    /** A side's commitlog: its epoch history and bounds. */
+    public record LogState(java.util.List<Epoch> epochs, long minOffset, long maxOffset) {
+        void putInto(Map<String, String> f, boolean withIds) {
+            f.put("epochs", Epoch.encode(epochs, withIds));
+            f.put("minOffset", String.valueOf(minOffset));
+            f.put("maxOffset", String.valueOf(maxOffset));
+        }
+
+        /** @throws IllegalArgumentException when a field is missing or not what it must be */
+        static LogState from(Map<String, String> m) {
+            long min = offset(m, "minOffset");
+            long max = offset(m, "maxOffset");
+            if (min > max) {
+                throw new IllegalArgumentException("minOffset " + min + " above maxOffset " + max);
+            }
+            java.util.List<Epoch> epochs = Epoch.decode(m.getOrDefault("epochs", ""));
+            if (!epochs.isEmpty() && epochs.get(epochs.size() - 1).startOffset() > max) {
+                throw new IllegalArgumentException("an epoch starts after maxOffset " + max);
+            }
+            return new LogState(epochs, min, max);
+        }
+    }
+
+    /** The master's check value: CRC32 of its commitlog bytes [from, to). */
+    public record Crc(long from, long to, long crc) {
+        void putInto(Map<String, String> f) {
+            f.put("crcFrom", String.valueOf(from));
+            f.put("crcTo", String.valueOf(to));
+            f.put("crc", String.valueOf(crc));
+        }
+
+        static Crc from(Map<String, String> m) {
+            long from = offset(m, "crcFrom");
+            long to = offset(m, "crcTo");
+            if (from > to) {
+                throw new IllegalArgumentException("crcFrom " + from + " above crcTo " + to);
+            }
+            return new Crc(from, to, offset(m, "crc"));
+        }
+    }
+
+    private static long offset(Map<String, String> m, String key) {
+        try {
+            long v = Long.parseLong(m.getOrDefault(key, ""));
+            if (v < 0) {
+                throw new IllegalArgumentException("negative " + key);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("no " + key);
+        }
+    }
+
     static String nonce() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * The slave's first 8 bytes: MAGIC alone, asking whether the master speaks the handshake. An Apache
+     * RocketMQ master reads it as an offset report; being negative, it acknowledges nothing there
+     * (replication.md §9.1), whereas a whole HELLO could be read as garbage reports.
+     */
+    static ByteBuf probe() {
+        return Unpooled.buffer(8).writeLong(MAGIC);
+    }
+
+    /** A RocketCluster master's answer to the probe: MAGIC and -1 (an Apache heartbeat would carry size 0). */
+    static ByteBuf probeAck() {
+        return Unpooled.buffer(12).writeLong(MAGIC).writeInt(-1);
+    }
+
+    /** Reads the master's answer to the probe: null while fewer than 12 bytes arrived, else whether it is one. */
+    static Boolean readProbeAck(ByteBuf in) {
+        if (in.readableBytes() < 12) {
+            return null;
+        }
+        boolean ack = in.getLong(in.readerIndex()) == MAGIC && in.getInt(in.readerIndex() + 8) == -1;
+        if (ack) {
+            in.skipBytes(12);
+        }
+        return ack;
     }
 
     /** Whether {@code in} starts with (at least the first byte of) a handshake rather than an offset report. */
@@ -65,14 +150,20 @@ public final class HaHandshake {
         return in.readableBytes() >= 8 && in.getLong(in.readerIndex()) == MAGIC;
     }
 
-    static ByteBuf hello(Identity self, Keys keys, String nonce, long now) {
-        return encode(signed(fields(HELLO, self, keys.accessKey(), nonce, now), keys.secretKey()));
+    /** @param keys null with ACL off: the HELLO is not signed */
+    static ByteBuf hello(Identity self, Keys keys, String nonce, long now, LogState log) {
+        Map<String, String> f = fields(HELLO, self, keys, nonce, now);
+        log.putInto(f, false);
+        return encode(signed(f, keys));
     }
 
-    static ByteBuf welcome(Identity self, Keys keys, String nonce, String peerNonce, long now) {
-        Map<String, String> f = fields(WELCOME, self, keys.accessKey(), nonce, now);
+    /** @param keys null with ACL off: the WELCOME is not signed */
+    static ByteBuf welcome(Identity self, Keys keys, String nonce, String peerNonce, long now, LogState log, Crc crc) {
+        Map<String, String> f = fields(WELCOME, self, keys, nonce, now);
         f.put("peerNonce", peerNonce);
-        return encode(signed(f, keys.secretKey()));
+        log.putInto(f, true);
+        crc.putInto(f);
+        return encode(signed(f, keys));
     }
 
     /**
@@ -86,7 +177,7 @@ public final class HaHandshake {
         }
         int at = in.readerIndex();
         if (in.getLong(at) != MAGIC) {
-            throw new IllegalArgumentException("no handshake (the peer is not a RocketCluster broker with ACL on)");
+            throw new IllegalArgumentException("no handshake (the peer is not a RocketCluster broker)");
         }
         int n = in.getInt(at + 8);
         if (n < 0 || n > MAX_BODY) {
@@ -110,16 +201,21 @@ public final class HaHandshake {
     }
 
     /**
-     * Why the master refuses a slave's HELLO, or null: the same cluster and brokerName, a slave id, a known
-     * admin account whose secret signed it, a fresh timestamp.
+     * Why the master refuses a slave's HELLO, or null: the same cluster and brokerName, a slave id, and with
+     * ACL on a known admin account whose secret signed it and a fresh timestamp.
+     *
+     * @param accounts null with ACL off (an unsigned HELLO is accepted)
      */
     static String refuseHello(Map<String, String> hello, Identity master, Function<String, Account> accounts, long now) {
-        String common = refuseCommon(hello, HELLO, master, now);
+        String common = refuseCommon(hello, HELLO, master, accounts == null ? -1 : now);
         if (common != null) {
             return common;
         }
         if (parseId(hello.get("brokerId")) <= 0) {
             return "brokerId " + hello.get("brokerId") + " is not a slave's";
+        }
+        if (accounts == null) {
+            return null;
         }
         Account account = hello.get("accessKey") == null ? null : accounts.apply(hello.get("accessKey"));
         if (account == null) {
@@ -134,22 +230,29 @@ public final class HaHandshake {
         return null;
     }
 
-    /** Why a slave refuses the master's WELCOME, or null. */
+    /**
+     * Why a slave refuses the master's WELCOME, or null.
+     *
+     * @param keys null with ACL off (the WELCOME need not be signed)
+     */
     static String refuseWelcome(Map<String, String> welcome, Identity slave, Keys keys, String sentNonce, long now) {
-        String common = refuseCommon(welcome, WELCOME, slave, now);
+        String common = refuseCommon(welcome, WELCOME, slave, keys == null ? -1 : now);
         if (common != null) {
             return common;
         }
         if (parseId(welcome.get("brokerId")) != 0) {
             return "brokerId " + welcome.get("brokerId") + " is not a master's";
         }
-        if (!sentNonce.equals(welcome.get("peerNonce")) || !keys.accessKey().equals(welcome.get("accessKey"))
-                || !verified(welcome, keys.secretKey())) {
+        if (!sentNonce.equals(welcome.get("peerNonce"))) {
+            return "the master did not echo this slave's nonce";
+        }
+        if (keys != null && (!keys.accessKey().equals(welcome.get("accessKey")) || !verified(welcome, keys.secretKey()))) {
             return "the master could not prove it holds this slave's account";
         }
         return null;
     }
 
+    /** @param now -1: no timestamp check (an unsigned handshake proves nothing by its time) */
     private static String refuseCommon(Map<String, String> m, String type, Identity own, long now) {
         if (!type.equals(m.get("type"))) {
             return "expected a " + type + ", got " + m.get("type");
@@ -157,6 +260,9 @@ public final class HaHandshake {
         if (!own.clusterName().equals(m.get("clusterName")) || !own.brokerName().equals(m.get("brokerName"))) {
             return "peer is " + m.get("clusterName") + "/" + m.get("brokerName") + ", not " + own.clusterName() + "/"
                     + own.brokerName();
+        }
+        if (now < 0) {
+            return null;
         }
         long ts;
         try {
@@ -182,20 +288,24 @@ public final class HaHandshake {
         return AclSignature.verify(m, null, secret, m.get(AclSignature.SIGNATURE));
     }
 
-    private static Map<String, String> fields(String type, Identity self, String accessKey, String nonce, long now) {
+    private static Map<String, String> fields(String type, Identity self, Keys keys, String nonce, long now) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("type", type);
         f.put("clusterName", self.clusterName());
         f.put("brokerName", self.brokerName());
         f.put("brokerId", String.valueOf(self.brokerId()));
-        f.put("accessKey", accessKey);
+        if (keys != null) {
+            f.put("accessKey", keys.accessKey());
+        }
         f.put("nonce", nonce);
         f.put("timestamp", String.valueOf(now));
         return f;
     }
 
-    private static Map<String, String> signed(Map<String, String> f, String secret) {
-        f.put(AclSignature.SIGNATURE, AclSignature.sign(f, null, secret));
+    private static Map<String, String> signed(Map<String, String> f, Keys keys) {
+        if (keys != null) {
+            f.put(AclSignature.SIGNATURE, AclSignature.sign(f, null, keys.secretKey()));
+        }
         return f;
     }
 

@@ -19,7 +19,9 @@ import io.rocketcluster.remoting.netty.RemotingEndpoint;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,20 +30,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * The master's side of replication: accepts slaves on {@code listenPort+1} and streams the
- * commitlog to each from the offset its first report names (docs/replication.md §2.1-2.2). Each connection
- * is driven by its own event loop: a transfer is written, and the next one starts when the write
- * completes or new data is appended. Slave reports feed {@link ReplicaAcks}.
+ * The master's side of replication: accepts slaves on {@code listenPort+1} and streams the commitlog to
+ * each from the offset its first report names (docs/replication.md §2.1-2.2). A RocketCluster slave starts
+ * with a HELLO carrying its epoch history (§8, §9): the master answers with its own history and a CRC of
+ * its log where the two meet, refuses writes ({@link WriteFence}) when the slave holds data its history
+ * lacks, and counts the slave's acknowledgements only after they agree. A slave without a handshake (an
+ * Apache RocketMQ slave) is served RocketMQ 4.x's stream when ACL is off; with ACL on it is refused. Each
+ * connection is driven by its own event loop: a transfer is written, and the next one starts when the
+ * write completes or new data is appended. Slave reports feed {@link ReplicaAcks}.
  */
 public final class HaServer implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(HaServer.class);
+    /** Bytes below the meeting point whose CRC the WELCOME carries. */
+    static final int CRC_SPAN = 4096;
 
     private final MessageStore store;
     private final MessageStoreConfig config;
     private final ReplicaAcks acks;
     private final int port;
-    /** With ACL on: who this master is and the accounts slaves authenticate with; null: no handshake. */
-    private final SlaveAuth auth;
+    private final HaHandshake.Identity self;
+    /** With ACL on: the accounts slaves authenticate with; null: handshakes are not signed. */
+    private final Function<String, HaHandshake.Account> accounts;
+    private final EpochHistory epochs;
+    private final WriteFence fence;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -50,24 +61,28 @@ public final class HaServer implements AutoCloseable {
     private final io.rocketcluster.remoting.tls.TlsDetector.Refusals tlsRefusals =
             new io.rocketcluster.remoting.tls.TlsDetector.Refusals();
 
-    /** What a master with ACL on checks a slave's HELLO against (docs/replication.md §8). */
-    public record SlaveAuth(HaHandshake.Identity self, Function<String, HaHandshake.Account> accounts) {
-    }
-
-    public HaServer(MessageStore store, MessageStoreConfig config, int port) {
-        this(store, config, port, null);
+    /** A master for tests and tools: no identity, ACL off, the epoch history and fence under the store root. */
+    public HaServer(MessageStore store, MessageStoreConfig config, int port) throws IOException {
+        this(store, config, port, new HaHandshake.Identity("", "", 0), null,
+                EpochHistory.load(Path.of(config.getStorePathRootDir(), "epochs"), store.commitLogMaxOffset(),
+                        new java.security.SecureRandom()::nextLong),
+                WriteFence.load(Path.of(config.getStorePathRootDir(), "ha-fence")));
     }
 
     /**
-     * @param auth null: slaves are not authenticated (RocketMQ 4.x's behaviour); else only a slave whose
-     *             HELLO passes replicates, and only such slaves count as connected and acknowledge
+     * @param accounts null: ACL off (HELLOs are not signed, and slaves without a handshake are served); else
+     *                 only a slave whose signed HELLO passes replicates
      */
-    public HaServer(MessageStore store, MessageStoreConfig config, int port, SlaveAuth auth) {
+    public HaServer(MessageStore store, MessageStoreConfig config, int port, HaHandshake.Identity self,
+                    Function<String, HaHandshake.Account> accounts, EpochHistory epochs, WriteFence fence) {
         this.store = store;
         this.config = config;
         this.port = port;
-        this.auth = auth;
-        this.acks = new ReplicaAcks(connections::size, config.getHaSlaveFallbehindMax(), config.getSlaveTimeout());
+        this.self = self;
+        this.accounts = accounts;
+        this.epochs = epochs;
+        this.fence = fence;
+        this.acks = new ReplicaAcks(config.getHaSlaveFallbehindMax(), config.getSlaveTimeout());
     }
 
     public ReplicaAcks acks() {
@@ -76,6 +91,11 @@ public final class HaServer implements AutoCloseable {
 
     public int connectedSlaves() {
         return connections.size();
+    }
+
+    /** The fence this master raises when a slave holds data its log lacks. */
+    public WriteFence fence() {
+        return fence;
     }
 
     /** Bytes the best slave is behind the master's commitlog (the whole log when none has reported). */
@@ -123,6 +143,9 @@ public final class HaServer implements AutoCloseable {
         }
     }
 
+    /** How a connection's first bytes were read. */
+    private enum Link { UNKNOWN, AWAIT_HELLO, HANDSHAKE, LEGACY }
+
     /** One slave. All state is touched on the channel's event loop only, except the wake-up flag. */
     private final class Connection extends ChannelInboundHandlerAdapter {
         private final Channel channel;
@@ -133,19 +156,22 @@ public final class HaServer implements AutoCloseable {
         private long lastWriteMillis = System.currentTimeMillis();
         private long lastReadMillis = System.currentTimeMillis();
         private ScheduledFuture<?> housekeeping;
+        private Link link = Link.UNKNOWN;
+        /** "slave <brokerId> (address)" after a handshake, the connection's address without one. */
+        private String name;
+        /** Whose acknowledgements these are: "slave <brokerId>" after a handshake, else the connection. */
+        private String ackKey;
 
         Connection(Channel channel) {
             this.channel = channel;
+            this.name = "slave at " + RemotingEndpoint.address(channel);
+            this.ackKey = name;
         }
-
-        /** A slave counts (connected, acknowledging) only once authenticated; without ACL at once. */
-        private boolean authenticated = auth == null;
-        private boolean firstRead = true;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            // counted once it has reported (or authenticated): a connection that only opened a socket, or is
-            // still in its TLS handshake, is not a slave that SYNC_MASTER sends could wait for
+            // counted once it has reported: a connection that only opened a socket, or is still in its TLS
+            // handshake or ours, is not a slave that SYNC_MASTER sends could wait for
             housekeeping = ctx.executor().scheduleAtFixedRate(this::housekeeping, 1, 1, TimeUnit.SECONDS);
             LOG.info("slave {} connected", RemotingEndpoint.address(channel));
         }
@@ -153,14 +179,12 @@ public final class HaServer implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             connections.remove(this);
-            if (connections.isEmpty()) {
-                acks.reset();
-            }
+            acks.remove(ackKey);
             if (housekeeping != null) {
                 housekeeping.cancel(false);
             }
             reports.release();
-            LOG.info("slave {} disconnected", RemotingEndpoint.address(channel));
+            LOG.info("{} disconnected", name);
         }
 
         @Override
@@ -171,15 +195,8 @@ public final class HaServer implements AutoCloseable {
             } finally {
                 in.release();
             }
-            if (!authenticated && !authenticate()) {
+            if ((link == Link.UNKNOWN || link == Link.AWAIT_HELLO) && !startLink()) {
                 return;
-            }
-            if (firstRead && reports.readableBytes() >= 8) {
-                firstRead = false;
-                if (HaHandshake.startsWithMagic(reports)) {
-                    refuse("it sent a handshake, but this master has aclEnable=false (turn ACL on on both, or off on both)");
-                    return;
-                }
             }
             long last = -1;
             while (reports.readableBytes() >= HaProtocol.REPORT_SIZE) {
@@ -190,60 +207,101 @@ public final class HaServer implements AutoCloseable {
                 return;
             }
             lastReadMillis = System.currentTimeMillis();
-            connections.add(this);
             long masterMax = store.commitLogMaxOffset();
             if (last > masterMax) {
-                LOG.error("slave {} reports offset {} beyond this master's commitlog end {}: the master lost a tail "
-                        + "the slave still has; telling the slave where this log ends", RemotingEndpoint.address(channel),
-                        last, masterMax);
-                channel.writeAndFlush(header(masterMax, 0)).addListener(f -> channel.close());
+                // RocketMQ 4.x's answer: hang up. A slave with a handshake never gets here (its HELLO told
+                // the master where it ends); one without is never told to cut anything
+                LOG.error("{} reports offset {} beyond this master's commitlog end {}; closing (replication.md §9)",
+                        name, last, masterMax);
+                channel.close();
                 return;
             }
-            acks.onAck(last);
+            connections.add(this);
+            acks.onAck(ackKey, last);
             if (nextTransferOffset < 0) {
                 nextTransferOffset = last == 0 ? masterMax - masterMax % store.commitLogFileSize() : last;
-                LOG.info("slave {} starts replicating from offset {}", RemotingEndpoint.address(channel), nextTransferOffset);
+                LOG.info("{} starts replicating from offset {}", name, nextTransferOffset);
             }
             transfer();
         }
 
-        /** Reads the slave's HELLO: false while it is incomplete or when the slave was refused. */
-        private boolean authenticate() {
-            if (reports.readableBytes() >= 8 && !HaHandshake.startsWithMagic(reports)) {
-                refuse("no handshake (an Apache RocketMQ slave, or not a broker)");
+        /**
+         * Reads the first bytes: the probe and then a HELLO, or a first report of a slave without a handshake.
+         * False: waiting, or refused.
+         */
+        private boolean startLink() {
+            if (reports.readableBytes() < 8) {
                 return false;
             }
+            if (link == Link.UNKNOWN && HaHandshake.startsWithMagic(reports)) {
+                reports.skipBytes(8);
+                link = Link.AWAIT_HELLO;
+                channel.writeAndFlush(HaHandshake.probeAck());
+                if (reports.readableBytes() < 8) {
+                    return false;
+                }
+            }
+            if (link == Link.UNKNOWN) {
+                if (accounts != null) {
+                    refuse("no handshake (an Apache RocketMQ slave, or not a broker)");
+                    return false;
+                }
+                link = Link.LEGACY;
+                LOG.info("{} sent no handshake (an Apache RocketMQ slave?): replicating RocketMQ 4.x's way, "
+                        + "without epoch checks", name);
+                return true;
+            }
             java.util.Map<String, String> hello;
+            HaHandshake.LogState slaveLog;
             try {
                 hello = HaHandshake.read(reports);
+                if (hello == null) {
+                    return false;
+                }
+                String why = HaHandshake.refuseHello(hello, self, accounts, System.currentTimeMillis());
+                if (why != null) {
+                    refuse(why);
+                    return false;
+                }
+                slaveLog = HaHandshake.LogState.from(hello);
             } catch (IllegalArgumentException e) {
                 refuse(e.getMessage());
                 return false;
             }
-            if (hello == null) {
+            name = "slave " + hello.get("brokerId") + " (" + RemotingEndpoint.address(channel) + ")";
+            HaHandshake.LogState own = new HaHandshake.LogState(epochs.epochs(), store.commitLogMinOffset(),
+                    store.commitLogMaxOffset());
+            EpochAgreement.Verdict verdict = EpochAgreement.decide(slaveLog.epochs(), slaveLog.maxOffset(),
+                    own.epochs(), own.maxOffset(), false);
+            long meet = Math.min(verdict.offset(), own.maxOffset());
+            long from = Math.max(Math.max(meet - CRC_SPAN, 0), Math.max(slaveLog.minOffset(), own.minOffset()));
+            from = Math.min(from, meet);
+            HaHandshake.Keys keys = accounts == null ? null : new HaHandshake.Keys(hello.get("accessKey"),
+                    accounts.apply(hello.get("accessKey")).secretKey());
+            channel.writeAndFlush(HaHandshake.welcome(self, keys, HaHandshake.nonce(), hello.get("nonce"),
+                    System.currentTimeMillis(), own, new HaHandshake.Crc(from, meet, store.commitLogCrc(from, meet))));
+            String slaveKey = "slave " + hello.get("brokerId");
+            if (verdict.kind() == EpochAgreement.Kind.REFUSE) {
+                if (fence.raise(slaveKey, verdict.reason())) {
+                    LOG.error("{} holds data this master's log lacks: {}; this master refuses writes until it is "
+                            + "resolved (replication.md §9.4)", name, verdict.reason());
+                }
+                reports.skipBytes(reports.readableBytes());
+                channel.close();
                 return false;
             }
-            long now = System.currentTimeMillis();
-            String why = HaHandshake.refuseHello(hello, auth.self(), auth.accounts(), now);
-            if (why != null) {
-                refuse(why);
-                return false;
-            }
-            HaHandshake.Keys keys = new HaHandshake.Keys(hello.get("accessKey"),
-                    auth.accounts().apply(hello.get("accessKey")).secretKey());
-            channel.writeAndFlush(HaHandshake.welcome(auth.self(), keys, HaHandshake.nonce(), hello.get("nonce"), now));
-            authenticated = true;
-            firstRead = false;
-            connections.add(this);
+            fence.clearFor(slaveKey);
+            ackKey = slaveKey;
+            link = Link.HANDSHAKE;
             reports.discardReadBytes();
-            LOG.info("slave {} authenticated: {} with accessKey {}", RemotingEndpoint.address(channel),
-                    HaHandshake.describe(hello), hello.get("accessKey"));
+            LOG.info("{} handshake: {}{}, meeting at offset {}", name, HaHandshake.describe(hello),
+                    accounts == null ? "" : " with accessKey " + hello.get("accessKey"),
+                    verdict.offset());
             return true;
         }
 
         private void refuse(String why) {
-            LOG.warn("replication connection from {} refused: {}; only an authenticated slave replicates when ACL is on",
-                    RemotingEndpoint.address(channel), why);
+            LOG.warn("replication connection from {} refused: {}", RemotingEndpoint.address(channel), why);
             reports.skipBytes(reports.readableBytes());
             channel.close();
         }

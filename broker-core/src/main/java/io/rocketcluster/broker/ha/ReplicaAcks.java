@@ -5,37 +5,44 @@ import io.rocketcluster.broker.store.PutStatus;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
 
 /**
  * What slaves have acknowledged, and SYNC_MASTER's wait for it (docs/replication.md §3): an append is
- * answered once any slave's report reaches its end offset; SLAVE_NOT_AVAILABLE at once when no
- * slave is connected or the best slave is {@code haSlaveFallbehindMax} or more behind;
- * FLUSH_SLAVE_TIMEOUT after {@code slaveTimeout}. Waiters are keyed by end offset, which is unique
- * per append. Thread-safe.
+ * answered once some slave's report reaches its end offset; SLAVE_NOT_AVAILABLE at once when no slave
+ * counts or the best slave is {@code haSlaveFallbehindMax} or more behind; FLUSH_SLAVE_TIMEOUT after
+ * {@code slaveTimeout}. Acknowledgements are kept per slave (its brokerId once its handshake agreed with this
+ * master's epoch history, or its connection for a slave without a handshake), and a slave's leave takes its
+ * acknowledgements with it. Waiters are keyed by end offset, which is unique per append. Thread-safe.
  */
 public final class ReplicaAcks implements MessageStore.ReplicaWaiter {
-    private final IntSupplier connectedSlaves;
     private final long fallBehindMax;
     private final long timeoutMillis;
+    private final Map<String, Long> bySlave = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, CompletableFuture<PutStatus>> waiters = new ConcurrentSkipListMap<>();
     private volatile long ackedOffset = -1;
 
-    public ReplicaAcks(IntSupplier connectedSlaves, long fallBehindMax, long timeoutMillis) {
-        this.connectedSlaves = connectedSlaves;
+    public ReplicaAcks(long fallBehindMax, long timeoutMillis) {
         this.fallBehindMax = fallBehindMax;
         this.timeoutMillis = timeoutMillis;
     }
 
+    /** The highest offset a counted slave holds, -1 when none counts. */
     public long ackedOffset() {
         return ackedOffset;
     }
 
-    /** A slave reported holding the log up to {@code offset}. */
-    public void onAck(long offset) {
+    /** Slaves that count now. */
+    public int slaves() {
+        return bySlave.size();
+    }
+
+    /** {@code slave} reported holding the log up to {@code offset}. */
+    public void onAck(String slave, long offset) {
         synchronized (this) {
+            bySlave.merge(slave, offset, Math::max);
             if (offset > ackedOffset) {
                 ackedOffset = offset;
             }
@@ -43,9 +50,10 @@ public final class ReplicaAcks implements MessageStore.ReplicaWaiter {
         releaseUpTo(ackedOffset);
     }
 
-    /** Forgets acknowledgements (no slave connected any more). */
-    public synchronized void reset() {
-        ackedOffset = -1;
+    /** {@code slave} left: it no longer counts. */
+    public synchronized void remove(String slave) {
+        bySlave.remove(slave);
+        ackedOffset = bySlave.values().stream().mapToLong(Long::longValue).max().orElse(-1);
     }
 
     private void releaseUpTo(long acked) {
@@ -59,7 +67,7 @@ public final class ReplicaAcks implements MessageStore.ReplicaWaiter {
     @Override
     public CompletableFuture<PutStatus> await(long offset) {
         long acked = ackedOffset;
-        if (connectedSlaves.getAsInt() == 0 || offset - Math.max(acked, 0) >= fallBehindMax) {
+        if (bySlave.isEmpty() || offset - Math.max(acked, 0) >= fallBehindMax) {
             return CompletableFuture.completedFuture(PutStatus.SLAVE_NOT_AVAILABLE);
         }
         if (acked >= offset) {

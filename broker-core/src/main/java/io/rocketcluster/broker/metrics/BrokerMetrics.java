@@ -1,6 +1,7 @@
 package io.rocketcluster.broker.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rocketcluster.broker.ha.HaClient;
@@ -104,6 +105,31 @@ public final class BrokerMetrics {
                     HaClient ha = s.haClient().get();
                     if (ha != null) {
                         cb.call(ha.isConnected() ? 1 : 0);
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("rocketcluster_ha_slave_refusing")
+                .help("Slave: 1 while it refuses its master because the master's history is behind its own "
+                        + "(replication.md §9.3); it keeps all its data")
+                .callback(cb -> {
+                    HaClient ha = s.haClient().get();
+                    if (ha != null) {
+                        cb.call(ha.refusal() != null ? 1 : 0);
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("rocketcluster_ha_divergent_tails_saved")
+                .help("Slave: tails of an epoch its master had closed, saved under ha-divergent/ and cut off, since start")
+                .callback(cb -> {
+                    HaClient ha = s.haClient().get();
+                    if (ha != null) {
+                        cb.call(ha.savedTails());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("rocketcluster_ha_write_fenced")
+                .help("Master: 1 while it refuses writes because a slave holds data its log lacks")
+                .callback(cb -> {
+                    HaServer ha = s.haServer().get();
+                    if (ha != null) {
+                        cb.call(ha.fence().isRaised() ? 1 : 0);
                     }
                 }).register(registry);
         GaugeWithCallback.builder().name("rocketcluster_store_writable")

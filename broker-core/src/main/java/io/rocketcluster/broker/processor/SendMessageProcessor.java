@@ -266,6 +266,8 @@ public final class SendMessageProcessor implements RequestProcessor {
         if (code != ResponseCode.SUCCESS) {
             response.remark(switch (r.status()) {
                 case DISK_FULL -> broker.store().diskFullReason();
+                case SERVICE_NOT_AVAILABLE -> broker.store().fenceRefusal() != null ? broker.store().fenceRefusal()
+                        : r.status().name();
                 case MESSAGE_ILLEGAL, PROPERTIES_SIZE_EXCEEDED -> r.status() + ": the message cannot be stored (topic at most "
                         + io.rocketcluster.broker.store.RecordLimits.MAX_TOPIC_BYTES + " bytes, properties at most "
                         + io.rocketcluster.broker.store.RecordLimits.MAX_PROPERTIES_BYTES + " bytes, body at most maxMessageSize "

@@ -34,6 +34,7 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe.
  */
 public final class MessageStore {
+    private volatile java.util.function.Supplier<String> writeFence = () -> null;
     private static final Logger LOG = LogManager.getLogger(MessageStore.class);
 
     private static final long PHYSICAL_MEMORY = physicalMemory();
@@ -382,7 +383,7 @@ public final class MessageStore {
         if (config.getBrokerRole() == BrokerRole.SLAVE) {
             return PutStatus.SERVICE_NOT_AVAILABLE;
         }
-        if (health.writeRefusal() != null) {
+        if (health.writeRefusal() != null || writeFence.get() != null) {
             return PutStatus.SERVICE_NOT_AVAILABLE;
         }
         if (retention.isDiskFull()) {
@@ -464,6 +465,39 @@ public final class MessageStore {
             out.force(true);
         }
         return file;
+    }
+
+    /**
+     * CRC32 of commitlog bytes {@code [from, to)}, or -1 when any of them is not in the log (deleted by
+     * retention, or beyond its end). What master and slave compare where their logs meet (replication.md §9.2).
+     */
+    public long commitLogCrc(long from, long to) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        long pos = from;
+        while (pos < to) {
+            try (SelectedRegion r = commitLog.selectFrom(pos, (int) Math.min(1 << 20, to - pos))) {
+                if (r == null) {
+                    return -1;
+                }
+                int n = r.buffer().remaining();
+                crc.update(r.buffer());
+                pos += n;
+            }
+        }
+        return crc.getValue();
+    }
+
+    /**
+     * A second reason to refuse writes, besides I/O failure: a master whose slave holds data it lacks
+     * (replication.md §9.3). {@code fence} returns the remark, or null while writes are accepted.
+     */
+    public void setWriteFence(java.util.function.Supplier<String> fence) {
+        this.writeFence = fence;
+    }
+
+    /** Why a write is refused now by the fence, or null. */
+    public String fenceRefusal() {
+        return writeFence.get();
     }
 
     public int commitLogFileSize() {

@@ -132,7 +132,7 @@ class HostileGroupNamesProcessorTest {
         try (Stream<Path> top = Files.list(store)) {
             assertThat(top.map(p -> p.getFileName().toString()).toList())
                     .as("entries of the store root").allMatch(n -> List.of("commitlog", "consumequeue", "config", "index",
-                            "checkpoint", "lock", "abort").contains(n));
+                            "checkpoint", "lock", "abort", "epochs", "epochs.bak", "ha-fence").contains(n));
         }
         assertThat(dir.resolve("x")).doesNotExist();
         assertThat(store.resolve("x")).doesNotExist();

@@ -19,7 +19,7 @@ import java.util.Optional;
  * <pre>
  *   &lt;file&gt;.tmp   new content, written and forced to disk first
  *   &lt;file&gt;.bak   the previous content, copied aside before the swap
- *   &lt;file&gt;       atomically replaced by the .tmp
+ *   &lt;file&gt;       atomically replaced by the .tmp, then the directory forced so the rename is durable
  * </pre>
  * Loading falls back to the {@code .bak} when the file is missing, empty or does not parse.
  *
@@ -109,6 +109,19 @@ public final class ConfigFile {
             Files.move(tmpPath, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmpPath, path, StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceDirectory(dir);
+    }
+
+    /** Makes the rename itself durable (the directory entry), where the platform allows it. */
+    private static void forceDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("cannot force directory {}: {}", dir, e.toString());
         }
     }
 }

@@ -83,4 +83,10 @@ public final class RequestCode {
 
     private RequestCode() {
     }
+
+    /**
+     * RocketCluster's own: resolve a replication divergence on the broker it is sent to (docs/replication.md
+     * §9.4); ext field {@code keep} = {@code master} or {@code slave}.
+     */
+    public static final int HA_RESOLVE_DIVERGENCE = 3701;
 }
