@@ -243,7 +243,7 @@ class HostileClientsTest {
                 });
             }
             // the pulls over the connection's share are refused at once; the others stay held
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
                 synchronized (busy) {
                     return busy[conn] >= 1_500;
                 }
