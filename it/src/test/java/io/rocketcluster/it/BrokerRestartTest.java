@@ -76,10 +76,13 @@ class BrokerRestartTest {
         }
         List<MessageQueue> mqs = Clients.awaitRoute(producer, topic, 4);
         Map<MessageQueue, Long> maxBefore = new HashMap<>();
-        for (MessageQueue mq : mqs) {
-            maxBefore.put(mq, producer.maxOffset(mq));
-        }
-        assertThat(maxBefore.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(before.size());
+        // the consume queues catch up with the acknowledged sends a moment after the last one
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (MessageQueue mq : mqs) {
+                maxBefore.put(mq, producer.maxOffset(mq));
+            }
+            return maxBefore.values().stream().mapToLong(Long::longValue).sum() == before.size();
+        });
 
         // group G consumes everything before the restart and commits its offsets
         String group = Clients.unique("cg");

@@ -100,6 +100,18 @@ final class Clients {
     }
 
     /**
+     * Sends {@code message} to {@code mq} and waits until the broker's consume queue shows it: a send is
+     * acknowledged once it is in the commitlog, and the consume queue (what max offset and pulls read)
+     * catches up a moment later. Returns the queue's end offset after this message.
+     */
+    static long sendAndAwaitDispatched(DefaultMQProducer producer, Message message, MessageQueue mq) throws Exception {
+        long end = producer.send(message, mq).getQueueOffset() + 1;
+        await("dispatch of offset " + (end - 1) + " in " + mq).atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(10)).until(() -> producer.maxOffset(mq) >= end);
+        return end;
+    }
+
+    /**
      * True when the consumer has consumed everything up to the queues' current max offsets: its
      * in-memory committed offset of every queue equals the broker's max offset. Nothing is then in
      * flight in that consumer for those queues.

@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -221,37 +222,42 @@ class HostileClientsTest {
         producer.send(Clients.message(topic, "T", "makes-the-topic"));
         List<Long> ends = new ArrayList<>();
         for (MessageQueue mq : Clients.awaitRoute(producer, topic, 4)) {
-            producer.send(Clients.message(topic, "T", "one-in-" + mq.getQueueId()), mq);
-            ends.add(producer.maxOffset(mq));
+            ends.add(Clients.sendAndAwaitDispatched(producer, Clients.message(topic, "T", "one-in-" + mq.getQueueId()), mq));
         }
         String group = Clients.unique("held_cg");
         int[] busy = new int[2];
         String[] remarks = new String[2];
+        // every other answer, by code (-1: none within the invocation timeout), for the failure message
+        Map<Integer, Integer> otherAnswers = new TreeMap<>();
         for (int c = 0; c < 2; c++) {
             NettyRemotingClient connection = rawClient();
             int conn = c;
-            // 2,500 pulls at the end of the queues: every one would be held for 30 s
+            // 2,500 pulls at the end of the queues: every one would be held for 60 s, longer than this test
             for (int i = 0; i < 2_500; i++) {
-                connection.invokeAsync(broker.addr(), pull(group, topic, i % 4, ends.get(i % 4), 30_000), 40_000, f -> {
+                connection.invokeAsync(broker.addr(), pull(group, topic, i % 4, ends.get(i % 4), 60_000), 70_000, f -> {
                     RemotingCommand r = f.getResponseCommand();
-                    if (r != null && r.getCode() == SYSTEM_BUSY) {
-                        synchronized (busy) {
+                    synchronized (busy) {
+                        if (r != null && r.getCode() == SYSTEM_BUSY) {
                             busy[conn]++;
                             remarks[conn] = r.getRemark();
+                        } else {
+                            otherAnswers.merge(r == null ? -1 : r.getCode(), 1, Integer::sum);
                         }
                     }
                 });
             }
             // the pulls over the connection's share are refused at once; the others stay held
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 synchronized (busy) {
-                    return busy[conn] >= 1_500;
+                    assertThat(busy[conn]).as("refusals on connection %d; other answers by code: %s", conn, otherAnswers)
+                            .isGreaterThanOrEqualTo(1_500);
                 }
             });
         }
         othersKeepTheirLatency();
         synchronized (busy) {
             assertThat(busy).containsExactly(1_500, 1_500);
+            assertThat(otherAnswers).as("held pulls answered early").isEmpty();
             assertThat(remarks[0]).contains("pullHoldMaxRequestsPerConnection");
             assertThat(remarks[1]).contains("pullHoldMaxRequestsPerConnection");
         }
