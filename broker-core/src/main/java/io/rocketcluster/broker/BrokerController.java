@@ -128,10 +128,20 @@ public final class BrokerController {
     /** As above, with the store forcing through {@code diskSync} (fault-injection tests; see BrokerStartup). */
     public BrokerController(BrokerConfig brokerConfig, MessageStoreConfig storeConfig, NettyServerConfig serverConfig,
                             Duration brokerIP1Wait, io.rocketcluster.broker.store.DiskSync diskSync) {
+        this(brokerConfig, storeConfig, serverConfig, brokerIP1Wait, diskSync, System::currentTimeMillis);
+    }
+
+    /**
+     * As above, with {@code clock} as the broker's wall clock: store and retention times, expiries, and the
+     * replication handshake's timestamps (fault-injection tests skew it; see BrokerStartup). Heartbeats and
+     * timeouts measure intervals on a monotonic clock instead.
+     */
+    public BrokerController(BrokerConfig brokerConfig, MessageStoreConfig storeConfig, NettyServerConfig serverConfig,
+                            Duration brokerIP1Wait, io.rocketcluster.broker.store.DiskSync diskSync, LongSupplier clock) {
         this.brokerConfig = brokerConfig;
         this.storeConfig = storeConfig;
         this.serverConfig = serverConfig;
-        this.clock = System::currentTimeMillis;
+        this.clock = clock;
         Path configDir = Path.of(storeConfig.getStorePathRootDir(), "config");
         this.store = new MessageStore(storeConfig, clock, io.rocketcluster.broker.store.DiskUsage.fileSystem(), diskSync);
         this.topics = new TopicConfigManager(brokerConfig, configDir, clock);
@@ -299,6 +309,7 @@ public final class BrokerController {
                     : new io.rocketcluster.broker.ha.HaHandshake.Keys(brokerConfig.getBrokerAccessKey(),
                     brokerConfig.getBrokerSecretKey()), epochs);
             haClient.setTls(clientTls);
+            haClient.setWallClock(clock);
             haClient.start();
             synchronizer = new SlaveSynchronizer(outClient, topics, offsets, groups,
                     new JsonConfigFile<>(delayOffsetPath(), Object.class), brokerConfig.brokerAddr());
@@ -321,6 +332,7 @@ public final class BrokerController {
                                 : new io.rocketcluster.broker.ha.HaHandshake.Account(account.secretKey(), account.admin());
                     }, epochs, fence);
             haServer.setTls(serverTls);
+            haServer.setWallClock(clock);
             haServer.start();
             if (storeConfig.getBrokerRole() == BrokerRole.SYNC_MASTER) {
                 store.setReplicaWaiter(haServer.acks());

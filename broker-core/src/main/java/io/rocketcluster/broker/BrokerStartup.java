@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Security;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.concurrent.Callable;
 
 /** {@code mqbroker [-c broker.conf] [-n namesrvAddr] [-p]}: starts a broker until SIGTERM. */
@@ -53,6 +54,9 @@ public final class BrokerStartup implements Callable<Integer> {
         }
     }
 
+    static final String FAULT_INJECTION_PROPERTY = "rocketcluster.faultInjection.diskSync";
+    static final String CLOCK_INJECTION_PROPERTY = "rocketcluster.faultInjection.clock";
+
     /**
      * The store's {@link DiskSync}: the real msync, unless the JVM property
      * {@value #FAULT_INJECTION_PROPERTY} names a class implementing it (with a public no-argument
@@ -60,20 +64,30 @@ public final class BrokerStartup implements Callable<Integer> {
      * official client what a failing disk does (README "Limits and guarantees").
      */
     static DiskSync diskSync() {
-        String className = System.getProperty(FAULT_INJECTION_PROPERTY);
-        if (className == null || className.isBlank()) {
-            return DiskSync.SYSTEM;
-        }
-        try {
-            DiskSync d = (DiskSync) Class.forName(className).getDeclaredConstructor().newInstance();
-            System.err.println("mqbroker: fault injection: the store forces through " + className);
-            return d;
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalStateException("cannot use " + className + " as " + FAULT_INJECTION_PROPERTY + ": " + e, e);
-        }
+        return injected(FAULT_INJECTION_PROPERTY, DiskSync.class, DiskSync.SYSTEM, "the store forces through");
     }
 
-    static final String FAULT_INJECTION_PROPERTY = "rocketcluster.faultInjection.diskSync";
+    /**
+     * The broker's wall clock: the system clock, unless {@value #CLOCK_INJECTION_PROPERTY} names a
+     * {@link LongSupplier} class on the classpath (fault tests: a clock minutes off, or one that jumps).
+     */
+    static LongSupplier clock() {
+        return injected(CLOCK_INJECTION_PROPERTY, LongSupplier.class, System::currentTimeMillis, "the broker's clock is");
+    }
+
+    private static <T> T injected(String property, Class<T> type, T normal, String says) {
+        String className = System.getProperty(property);
+        if (className == null || className.isBlank()) {
+            return normal;
+        }
+        try {
+            T t = type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
+            System.err.println("mqbroker: fault injection: " + says + " " + className);
+            return t;
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException("cannot use " + className + " as " + property + ": " + e, e);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -93,7 +107,7 @@ public final class BrokerStartup implements Callable<Integer> {
             return 0;
         }
         BrokerController broker = new BrokerController(cfg.broker(), cfg.store(), cfg.server(),
-                Duration.ofSeconds(30), diskSync());
+                Duration.ofSeconds(30), diskSync(), clock());
         broker.setTls(cfg.tls());
         // SIGTERM (bin/mqshutdown, docker stop, Kubernetes) takes the graceful path, even during start-up
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

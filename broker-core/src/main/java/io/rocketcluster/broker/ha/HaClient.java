@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The slave's side of replication: connects to the master's HA address (from {@code haMasterAddress}, else
@@ -49,13 +50,15 @@ public final class HaClient implements AutoCloseable {
     /** With ACL on: the keys this slave authenticates with; null: unsigned handshakes. */
     private final HaHandshake.Keys keys;
     private final EpochHistory epochs;
+    /** Wall time for the handshake's timestamps (peers compare them); intervals use {@link HaProtocol#monotonicMillis}. */
+    private volatile LongSupplier wallClock = System::currentTimeMillis;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final AtomicLong savedTails = new AtomicLong();
     private volatile io.netty.handler.ssl.SslContext tls;
     private volatile String masterHaAddress;
     private volatile Channel channel;
-    private volatile long lastConnectAttempt;
+    private volatile long lastConnectAttempt = HaProtocol.LONG_AGO;
     private volatile long lastReadMillis;
     private volatile long lastReportMillis;
     private volatile long reportedOffset = -1;
@@ -66,7 +69,7 @@ public final class HaClient implements AutoCloseable {
     private volatile List<Epoch> masterEpochs;
     /** The master address followed without a handshake (it answered none), and since when. */
     private volatile String legacyMaster;
-    private volatile long legacySince;
+    private volatile long legacySince = HaProtocol.LONG_AGO;
     /** Why this slave refuses its master now (replication.md §9.3), or null. */
     private volatile String refusal;
     /** An operator kept the master's data: the next refused handshake cuts where the logs meet (§9.4). */
@@ -122,6 +125,11 @@ public final class HaClient implements AutoCloseable {
         }
     }
 
+    /** The wall clock whose time the handshake signs and checks (the broker's clock). */
+    public void setWallClock(LongSupplier wallClock) {
+        this.wallClock = wallClock;
+    }
+
     /** TLS to the master's HA port (null: plaintext); set before {@link #start}. */
     public void setTls(io.netty.handler.ssl.SslContext tls) {
         this.tls = tls;
@@ -153,7 +161,7 @@ public final class HaClient implements AutoCloseable {
     public void discardDivergentDataOnce() {
         discardOnce = true;
         stopped = false;
-        lastConnectAttempt = 0;
+        lastConnectAttempt = HaProtocol.LONG_AGO;
         LOG.warn("an administrator chose the master's data: at the next handshake this slave saves and cuts what the "
                 + "master's history lacks");
     }
@@ -198,7 +206,7 @@ public final class HaClient implements AutoCloseable {
         if (closed || stopped) {
             return;
         }
-        long now = System.currentTimeMillis();
+        long now = HaProtocol.monotonicMillis();
         Channel ch = channel;
         if (ch == null || !ch.isActive()) {
             String addr = masterHaAddress;
@@ -231,7 +239,7 @@ public final class HaClient implements AutoCloseable {
 
     private boolean legacy(String addr) {
         return keys == null && addr.equals(legacyMaster)
-                && System.currentTimeMillis() - legacySince < LEGACY_RETRY_MILLIS;
+                && HaProtocol.monotonicMillis() - legacySince < LEGACY_RETRY_MILLIS;
     }
 
     /** ACL off, and the master speaks no handshake: follow it as RocketMQ 4.x does (never cutting anything). */
@@ -242,7 +250,7 @@ public final class HaClient implements AutoCloseable {
                     + "checks; this slave will not cut its log for it", addr, why);
         }
         legacyMaster = addr;
-        legacySince = System.currentTimeMillis();
+        legacySince = HaProtocol.monotonicMillis();
     }
 
     private void connect(String addr) {
@@ -251,7 +259,7 @@ public final class HaClient implements AutoCloseable {
         f.addListener(done -> {
             if (done.isSuccess()) {
                 channel = f.channel();
-                lastReadMillis = System.currentTimeMillis();
+                lastReadMillis = HaProtocol.monotonicMillis();
                 reportedOffset = -1;
                 masterEpochs = null;
                 linkReady = legacy(addr);
@@ -278,7 +286,7 @@ public final class HaClient implements AutoCloseable {
             return;
         }
         reportedOffset = max;
-        lastReportMillis = System.currentTimeMillis();
+        lastReportMillis = HaProtocol.monotonicMillis();
         ch.writeAndFlush(Unpooled.buffer(HaProtocol.REPORT_SIZE).writeLong(max));
     }
 
@@ -305,7 +313,7 @@ public final class HaClient implements AutoCloseable {
                         + "RocketCluster master with ACL on)");
             }
             sentNonce = HaHandshake.nonce();
-            ctx.writeAndFlush(HaHandshake.hello(self, keys, sentNonce, System.currentTimeMillis(), ownLog()));
+            ctx.writeAndFlush(HaHandshake.hello(self, keys, sentNonce, wallClock.getAsLong(), ownLog()));
             return true;
         }
 
@@ -331,7 +339,7 @@ public final class HaClient implements AutoCloseable {
                 }
                 return refuseMaster(ctx, in, e.getMessage());
             }
-            String why = HaHandshake.refuseWelcome(welcome, self, keys, sentNonce, System.currentTimeMillis());
+            String why = HaHandshake.refuseWelcome(welcome, self, keys, sentNonce, wallClock.getAsLong());
             if (why != null) {
                 return refuseMaster(ctx, in, why);
             }
@@ -410,7 +418,7 @@ public final class HaClient implements AutoCloseable {
                 long offset = frame.offset();
                 int size = frame.size();
                 in.skipBytes(HaProtocol.FRAME_HEADER_SIZE);
-                lastReadMillis = System.currentTimeMillis();
+                lastReadMillis = HaProtocol.monotonicMillis();
                 long slaveMax = store.commitLogMaxOffset();
                 if (slaveMax != 0 && offset != slaveMax) {
                     LOG.warn("master sent offset {} but this slave's commitlog ends at {}; reconnecting", offset, slaveMax);

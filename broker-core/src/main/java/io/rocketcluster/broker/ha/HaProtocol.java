@@ -20,7 +20,18 @@ final class HaProtocol {
     static final int REPORT_SIZE = 8;
     static final int FRAME_HEADER_SIZE = 12;
 
+    /** A {@link #monotonicMillis} time before any real one: "never", without overflow in {@code now - t}. */
+    static final long LONG_AGO = Long.MIN_VALUE / 4;
+
     private HaProtocol() {
+    }
+
+    /**
+     * Milliseconds for heartbeats and timeouts: monotonic, so a wall clock that steps (NTP, a skewed or
+     * reset clock) neither drops a live link nor keeps a dead one. Only differences are meaningful.
+     */
+    static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000L;
     }
 
     /** The header of a master frame. */

@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The master's side of replication: accepts slaves on {@code listenPort+1} and streams the commitlog to
@@ -53,6 +54,8 @@ public final class HaServer implements AutoCloseable {
     private final Function<String, HaHandshake.Account> accounts;
     private final EpochHistory epochs;
     private final WriteFence fence;
+    /** Wall time for the handshake's timestamps (peers compare them); intervals use {@link HaProtocol#monotonicMillis}. */
+    private volatile LongSupplier wallClock = System::currentTimeMillis;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
@@ -101,6 +104,11 @@ public final class HaServer implements AutoCloseable {
     /** Bytes the best slave is behind the master's commitlog (the whole log when none has reported). */
     public long replicationLagBytes() {
         return store.commitLogMaxOffset() - Math.max(0, acks.ackedOffset());
+    }
+
+    /** The wall clock whose time the handshake signs and checks (the broker's clock). */
+    public void setWallClock(LongSupplier wallClock) {
+        this.wallClock = wallClock;
     }
 
     /** TLS on the HA port, as on the broker's other ports (docs/tls.md §3); set before {@link #start}. */
@@ -153,8 +161,8 @@ public final class HaServer implements AutoCloseable {
         private final AtomicBoolean wakeupPending = new AtomicBoolean();
         private long nextTransferOffset = -1;
         private boolean writing;
-        private long lastWriteMillis = System.currentTimeMillis();
-        private long lastReadMillis = System.currentTimeMillis();
+        private long lastWriteMillis = HaProtocol.monotonicMillis();
+        private long lastReadMillis = HaProtocol.monotonicMillis();
         private ScheduledFuture<?> housekeeping;
         private Link link = Link.UNKNOWN;
         /** "slave <brokerId> (address)" after a handshake, the connection's address without one. */
@@ -206,7 +214,7 @@ public final class HaServer implements AutoCloseable {
             if (last < 0) {
                 return;
             }
-            lastReadMillis = System.currentTimeMillis();
+            lastReadMillis = HaProtocol.monotonicMillis();
             long masterMax = store.commitLogMaxOffset();
             if (last > masterMax) {
                 // RocketMQ 4.x's answer: hang up. A slave with a handshake never gets here (its HELLO told
@@ -258,7 +266,7 @@ public final class HaServer implements AutoCloseable {
                 if (hello == null) {
                     return false;
                 }
-                String why = HaHandshake.refuseHello(hello, self, accounts, System.currentTimeMillis());
+                String why = HaHandshake.refuseHello(hello, self, accounts, wallClock.getAsLong());
                 if (why != null) {
                     refuse(why);
                     return false;
@@ -279,7 +287,7 @@ public final class HaServer implements AutoCloseable {
             HaHandshake.Keys keys = accounts == null ? null : new HaHandshake.Keys(hello.get("accessKey"),
                     accounts.apply(hello.get("accessKey")).secretKey());
             channel.writeAndFlush(HaHandshake.welcome(self, keys, HaHandshake.nonce(), hello.get("nonce"),
-                    System.currentTimeMillis(), own, new HaHandshake.Crc(from, meet, store.commitLogCrc(from, meet))));
+                    wallClock.getAsLong(), own, new HaHandshake.Crc(from, meet, store.commitLogCrc(from, meet))));
             String slaveKey = "slave " + hello.get("brokerId");
             if (verdict.kind() == EpochAgreement.Kind.REFUSE) {
                 if (fence.raise(slaveKey, verdict.reason())) {
@@ -333,7 +341,7 @@ public final class HaServer implements AutoCloseable {
                         writing = false;
                         if (f.isSuccess()) {
                             nextTransferOffset = offset + size;
-                            lastWriteMillis = System.currentTimeMillis();
+                            lastWriteMillis = HaProtocol.monotonicMillis();
                             transfer();
                         } else {
                             channel.close();
@@ -346,7 +354,7 @@ public final class HaServer implements AutoCloseable {
         }
 
         private void housekeeping() {
-            long now = System.currentTimeMillis();
+            long now = HaProtocol.monotonicMillis();
             if (now - lastReadMillis > config.getHaHousekeepingInterval()) {
                 LOG.warn("slave {} sent no report for {} ms; closing", RemotingEndpoint.address(channel),
                         now - lastReadMillis);
