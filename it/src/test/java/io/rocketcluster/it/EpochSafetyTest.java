@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -90,14 +89,6 @@ class EpochSafetyTest {
         return raw;
     }
 
-    private static void deleteTree(Path root) throws Exception {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
     @Test
     void aMasterBackOnAnEmptyVolumeLeavesTheSlavesDataAloneAndRefusesWrites() throws Exception {
         cluster = new LocalCluster("epochs-empty-master");
@@ -108,7 +99,7 @@ class EpochSafetyTest {
         long[] before = replicated(master, slave, topic, 200);
 
         master.stop();
-        deleteTree(master.storeDir());
+        master.wipeStore();
         master.start();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> slave.log().contains("refusing to follow master"));

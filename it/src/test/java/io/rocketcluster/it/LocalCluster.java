@@ -92,6 +92,33 @@ public final class LocalCluster implements AutoCloseable {
             process.kill9();
         }
 
+        /** SIGSTOP: the broker freezes with its sockets open, as in a long GC pause or a frozen VM. */
+        public void pause() throws Exception {
+            signal("STOP");
+        }
+
+        /** SIGCONT after {@link #pause}. */
+        public void resume() throws Exception {
+            signal("CONT");
+        }
+
+        private void signal(String name) throws Exception {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
+            }
+        }
+
+        /** Deletes the broker's whole store directory (the broker must not be running): an empty volume. */
+        public void wipeStore() throws IOException {
+            Path root = storeDir();
+            if (Files.exists(root)) {
+                try (Stream<Path> walk = Files.walk(root)) {
+                    walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+
         public String log() {
             return process.tail();
         }
