@@ -34,7 +34,17 @@ import static org.awaitility.Awaitility.await;
 class EpochSafetyTest {
     private static final long MAGIC = 0xFFFF_5243_4841_0001L;
     private LocalCluster cluster;
+    private LocalCluster.BrokerNode master;
+    private LocalCluster.BrokerNode slave;
     private final List<Object> clients = new ArrayList<>();
+
+    /** A nameserver, an ASYNC_MASTER and its slave, started. */
+    private void startPair(String testName, String brokerName) throws Exception {
+        cluster = new LocalCluster(testName);
+        cluster.startNamesrv();
+        master = cluster.broker(brokerName, 0, Map.of("brokerRole", "ASYNC_MASTER")).start();
+        slave = cluster.broker(brokerName, 1, Map.of("brokerRole", "SLAVE")).start();
+    }
 
     @AfterEach
     void stop() throws Exception {
@@ -52,8 +62,7 @@ class EpochSafetyTest {
     }
 
     /** Sends {@code n} messages to a new topic and waits until the slave holds them all; returns the queue ends. */
-    private long[] replicated(LocalCluster.BrokerNode master, LocalCluster.BrokerNode slave, String topic, int n)
-            throws Exception {
+    private long[] replicated(String topic, int n) throws Exception {
         DefaultMQProducer p = producer();
         for (int i = 0; i < n; i++) {
             Message m = new Message(topic, "T", "k" + i, ("acknowledged " + i).getBytes(StandardCharsets.UTF_8));
@@ -91,12 +100,9 @@ class EpochSafetyTest {
 
     @Test
     void aMasterBackOnAnEmptyVolumeLeavesTheSlavesDataAloneAndRefusesWrites() throws Exception {
-        cluster = new LocalCluster("epochs-empty-master");
-        cluster.startNamesrv();
-        LocalCluster.BrokerNode master = cluster.broker("broker-e", 0, Map.of("brokerRole", "ASYNC_MASTER")).start();
-        LocalCluster.BrokerNode slave = cluster.broker("broker-e", 1, Map.of("brokerRole", "SLAVE")).start();
+        startPair("epochs-empty-master", "broker-e");
         String topic = Clients.unique("EmptyMaster");
-        long[] before = replicated(master, slave, topic, 200);
+        long[] before = replicated(topic, 200);
 
         master.stop();
         master.wipeStore();
@@ -153,12 +159,9 @@ class EpochSafetyTest {
 
     @Test
     void fakeMastersCannotMakeTheSlaveDropAnything() throws Exception {
-        cluster = new LocalCluster("epochs-fake-master");
-        cluster.startNamesrv();
-        LocalCluster.BrokerNode master = cluster.broker("broker-f", 0, Map.of("brokerRole", "ASYNC_MASTER")).start();
-        LocalCluster.BrokerNode slave = cluster.broker("broker-f", 1, Map.of("brokerRole", "SLAVE")).start();
+        startPair("epochs-fake-master", "broker-f");
         String topic = Clients.unique("FakeMaster");
-        long[] before = replicated(master, slave, topic, 100);
+        long[] before = replicated(topic, 100);
         long slaveEnd = commitLogEnd(slave);
         slave.stop();
 
@@ -180,14 +183,10 @@ class EpochSafetyTest {
                 byte[] hello = new byte[in.readInt()];
                 in.readFully(hello);
                 String nonce = new String(hello, StandardCharsets.UTF_8).replaceAll("(?s).*\"nonce\":\"([0-9a-f]+)\".*", "$1");
-                byte[] welcome = ("{\"type\":\"welcome\",\"clusterName\":\"ItCluster\",\"brokerName\":\"broker-f\","
+                handshake(out, "{\"type\":\"welcome\",\"clusterName\":\"ItCluster\",\"brokerName\":\"broker-f\","
                         + "\"brokerId\":\"0\",\"nonce\":\"f00d\",\"timestamp\":\"0\",\"peerNonce\":\"" + nonce + "\","
                         + "\"epochs\":\"1:0:0000000000000001,2:0:0000000000000002\",\"minOffset\":\"0\",\"maxOffset\":\"0\","
-                        + "\"crcFrom\":\"0\",\"crcTo\":\"0\",\"crc\":\"0\"}").getBytes(StandardCharsets.UTF_8);
-                out.writeLong(MAGIC);
-                out.writeInt(welcome.length);
-                out.write(welcome);
-                out.flush();
+                        + "\"crcFrom\":\"0\",\"crcTo\":\"0\",\"crc\":\"0\"}");
                 await().atMost(Duration.ofSeconds(10)).until(() -> victim.log().contains("refusing to follow master"));
             }
             // 2: a fake that answers like an Apache RocketMQ master, then says its log ends at 0 (which used to
@@ -222,14 +221,70 @@ class EpochSafetyTest {
                 assertThat(ReplicationTest.maxOffsets(raw, slave.addr(), topic, before.length)).containsExactly(before));
     }
 
+    /**
+     * ACL off, nothing can prove who a slave is: a fake one can claim a history the master lacks. The worst it
+     * does is stop writes (the master fences itself, docs/replication.md §9.3) until an operator lifts the
+     * fence; neither the master nor the real slave loses a byte, and a fake that speaks RocketMQ 4.x's stream
+     * and claims an offset past the master's end is hung up on.
+     */
+    @Test
+    void fakeSlavesCannotMakeAnyoneDropAnything() throws Exception {
+        startPair("epochs-fake-slave", "broker-s");
+        String topic = Clients.unique("FakeSlave");
+        long[] before = replicated(topic, 100);
+        long masterEnd = commitLogEnd(master);
+
+        // 1: a fake "slave 2" that speaks the handshake and claims acknowledged data the master never had
+        try (Socket link = new Socket("127.0.0.1", master.port() + 1)) {
+            link.setSoTimeout(10_000);
+            DataInputStream in = new DataInputStream(link.getInputStream());
+            DataOutputStream out = new DataOutputStream(link.getOutputStream());
+            out.writeLong(MAGIC);
+            out.flush();
+            assertThat(in.readLong()).as("the master's answer to the probe").isEqualTo(MAGIC);
+            assertThat(in.readInt()).isEqualTo(-1);
+            handshake(out, "{\"type\":\"hello\",\"clusterName\":\"ItCluster\",\"brokerName\":\"broker-s\","
+                    + "\"brokerId\":\"2\",\"nonce\":\"beef\",\"timestamp\":\"0\","
+                    + "\"epochs\":\"1:0:00000000000000ff:r,7:0:0000000000000abc:r\",\"minOffset\":\"0\","
+                    + "\"maxOffset\":\"999999999\"}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> master.log().contains("holds data this master's log lacks"));
+        }
+        assertThat(ObservabilityTest.sample(ObservabilityTest.get(master.metricsPort(), "/metrics").body(),
+                "rocketcluster_ha_write_fenced")).isEqualTo(1.0);
+
+        // 2: a fake that speaks RocketMQ 4.x's stream (no probe) and reports an offset past the master's end
+        try (Socket link = new Socket("127.0.0.1", master.port() + 1)) {
+            link.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(link.getOutputStream());
+            out.writeLong(masterEnd + 1_000_000);
+            out.flush();
+            assertThat(link.getInputStream().read()).as("the master hangs up").isEqualTo(-1);
+        }
+
+        MQClientInstance raw = raw();
+        assertThat(commitLogEnd(master)).isEqualTo(masterEnd);
+        assertThat(ReplicationTest.maxOffsets(raw, master.addr(), topic, before.length)).containsExactly(before);
+        assertThat(ReplicationTest.maxOffsets(raw, slave.addr(), topic, before.length)).containsExactly(before);
+        assertThat(master.storeDir().resolve("ha-divergent")).doesNotExist();
+        assertThat(slave.storeDir().resolve("ha-divergent")).doesNotExist();
+
+        // the operator lifts the fence, and writes go on
+        AdminCli.Run resolved = AdminCli.run(cluster.work(), cluster.namesrvAddr(), Map.of(),
+                "haResolve", "-b", master.addr(), "-k", "master");
+        assertThat(resolved.exit()).as(resolved.err()).isZero();
+        DefaultMQProducer p = producer();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> p.send(new Message(topic, "T", "after",
+                "after".getBytes(StandardCharsets.UTF_8)), new MessageQueue(topic, "broker-s", 0)).getSendStatus()
+                == SendStatus.SEND_OK);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                ReplicationTest.maxOffsets(raw, slave.addr(), topic, before.length)[0]).isEqualTo(before[0] + 1));
+    }
+
     @Test
     void aMasterWhoseRecoveredLogDiffersBelowTheCutIsRefusedByTheCrcCheck() throws Exception {
-        cluster = new LocalCluster("epochs-crc");
-        cluster.startNamesrv();
-        LocalCluster.BrokerNode master = cluster.broker("broker-c", 0, Map.of("brokerRole", "ASYNC_MASTER")).start();
-        LocalCluster.BrokerNode slave = cluster.broker("broker-c", 1, Map.of("brokerRole", "SLAVE")).start();
+        startPair("epochs-crc", "broker-c");
         String topic = Clients.unique("CrcMaster");
-        long[] before = replicated(master, slave, topic, 100);
+        long[] before = replicated(topic, 100);
         long slaveEnd = commitLogEnd(slave);
         // the master loses its last ~3 KB, and with them the last 10 bytes of the record it keeps: that record's
         // properties end in zeros where the slave has the real bytes, and its recovery takes it anyway (as
@@ -250,6 +305,15 @@ class EpochSafetyTest {
         assertThat(commitLogEnd(slave)).isEqualTo(slaveEnd);
         assertThat(slave.storeDir().resolve("ha-divergent")).doesNotExist();
         assertThat(ReplicationTest.maxOffsets(raw(), slave.addr(), topic, before.length)).containsExactly(before);
+    }
+
+    /** One handshake message as a RocketCluster peer frames it: MAGIC, length, JSON. */
+    private static void handshake(DataOutputStream out, String json) throws java.io.IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        out.writeLong(MAGIC);
+        out.writeInt(body.length);
+        out.write(body);
+        out.flush();
     }
 
     private static long commitLogEnd(LocalCluster.BrokerNode node) throws Exception {
