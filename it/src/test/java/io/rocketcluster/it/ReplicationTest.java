@@ -60,10 +60,16 @@ class ReplicationTest {
     }
 
     private List<SendResult> send(DefaultMQProducer p, String topic, int n, String prefix) throws Exception {
+        return send(p, topic, n, prefix, 0);
+    }
+
+    /** Sends {@code n} messages keyed {@code prefix + i}, each body the key padded to {@code padTo} bytes. */
+    private List<SendResult> send(DefaultMQProducer p, String topic, int n, String prefix, int padTo) throws Exception {
         List<SendResult> results = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Message m = new Message(topic, "TagA", prefix + i, (prefix + i).getBytes(StandardCharsets.UTF_8));
-            results.add(p.send(m));
+            byte[] key = (prefix + i).getBytes(StandardCharsets.UTF_8);
+            byte[] body = java.util.Arrays.copyOf(key, Math.max(key.length, padTo));
+            results.add(p.send(new Message(topic, "TagA", prefix + i, body)));
         }
         return results;
     }
@@ -101,13 +107,16 @@ class ReplicationTest {
     void theSlaveCatchesUpAndALateSlaveReplicatesFromTheStart() throws Exception {
         cluster = new LocalCluster("replication-catch-up");
         cluster.startNamesrv();
-        LocalCluster.BrokerNode m = master("broker-a", "ASYNC_MASTER").start();
+        // 128 KiB commitlog files: the 200 messages before the slave exists fill several of them
+        Map<String, String> smallFiles = Map.of("mappedFileSizeCommitLog", "131072", "maxMessageSize", "65536");
+        LocalCluster.BrokerNode m = cluster.broker("broker-a", 0, with(smallFiles, "brokerRole", "ASYNC_MASTER")).start();
         DefaultMQProducer p = producer();
         String topic = Clients.unique("Repl");
-        assertThat(send(p, topic, 200, "before-")).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
+        assertThat(send(p, topic, 200, "before-", 2048)).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
+        assertThat(commitLogFiles(m)).hasSizeGreaterThan(2);
 
-        LocalCluster.BrokerNode s = slave("broker-a").start();
-        assertThat(send(p, topic, 200, "after-")).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
+        LocalCluster.BrokerNode s = cluster.broker("broker-a", 1, with(smallFiles, "brokerRole", "SLAVE")).start();
+        assertThat(send(p, topic, 200, "after-", 0)).allMatch(r -> r.getSendStatus() == SendStatus.SEND_OK);
 
         MQClientInstance raw = rawClient();
         raw.start();
@@ -117,8 +126,28 @@ class ReplicationTest {
             assertThat(java.util.Arrays.stream(onMaster).sum()).isEqualTo(400);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(maxOffsets(raw, s.addr(), topic, queues)).containsExactly(onMaster));
+            // the empty slave got the whole log, not only the master's newest file
+            assertThat(commitLogFiles(s)).isEqualTo(commitLogFiles(m));
+            assertThat(dataEnd(commitLogDir(s).resolve("00000000000000000000")))
+                    .isEqualTo(dataEnd(commitLogDir(m).resolve("00000000000000000000")));
         } finally {
             raw.shutdown();
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> m = new java.util.HashMap<>(base);
+        m.put(key, value);
+        return m;
+    }
+
+    private static Path commitLogDir(LocalCluster.BrokerNode node) {
+        return node.storeDir().resolve("commitlog");
+    }
+
+    private static List<String> commitLogFiles(LocalCluster.BrokerNode node) throws Exception {
+        try (var files = java.nio.file.Files.list(commitLogDir(node))) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
         }
     }
 

@@ -227,7 +227,8 @@ public final class HaServer implements AutoCloseable {
             connections.add(this);
             acks.onAck(ackKey, last);
             if (nextTransferOffset < 0) {
-                nextTransferOffset = last == 0 ? masterMax - masterMax % store.commitLogFileSize() : last;
+                // an empty slave gets the whole retained log, so that it holds what the master holds
+                nextTransferOffset = last == 0 ? store.commitLogMinOffset() : last;
                 LOG.info("{} starts replicating from offset {}", name, nextTransferOffset);
             }
             transfer();
