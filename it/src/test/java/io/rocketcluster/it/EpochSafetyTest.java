@@ -305,6 +305,27 @@ class EpochSafetyTest {
         assertThat(commitLogEnd(slave)).isEqualTo(slaveEnd);
         assertThat(slave.storeDir().resolve("ha-divergent")).doesNotExist();
         assertThat(ReplicationTest.maxOffsets(raw(), slave.addr(), topic, before.length)).containsExactly(before);
+
+        // only the slave can see the CRC differ: it tells the master, which refuses writes, and the fence stays
+        // up while the slave keeps reconnecting (every 5 s) and refusing
+        await().atMost(Duration.ofSeconds(30)).until(() -> writeFenced(master));
+        assertThat(master.log()).contains("slave 1 refuses to follow this master: the logs differ");
+        long handshakes = linesWith(master, "slave 1 (");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            assertThat(writeFenced(master)).as("the fence while the slave refuses").isTrue();
+            return linesWith(master, "slave 1 (") >= handshakes + 2;
+        });
+    }
+
+    private static boolean writeFenced(LocalCluster.BrokerNode master) {
+        return ObservabilityTest.sample(ObservabilityTest.get(master.metricsPort(), "/metrics").body(),
+                "rocketcluster_ha_write_fenced") == 1.0;
+    }
+
+    private static long linesWith(LocalCluster.BrokerNode node, String text) throws Exception {
+        try (var lines = Files.lines(node.logFile())) {
+            return lines.filter(l -> l.contains(text)).count();
+        }
     }
 
     /** One handshake message as a RocketCluster peer frames it: MAGIC, length, JSON. */

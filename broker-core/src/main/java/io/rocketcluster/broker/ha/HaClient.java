@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -344,6 +345,12 @@ public final class HaClient implements AutoCloseable {
                 return refuseMaster(ctx, in, why);
             }
             if (!agree(masterLog, crc)) {
+                if (refusal != null) {
+                    // tell the master why, so that it stops taking writes it could never replicate here
+                    in.skipBytes(in.readableBytes());
+                    ctx.writeAndFlush(HaHandshake.refusal(self, refusal)).addListener(ChannelFutureListener.CLOSE);
+                    return false;
+                }
                 return dropLink(ctx, in);
             }
             LOG.info("master {} handshake: {}, replicating from {}", masterHaAddress, HaHandshake.describe(welcome),

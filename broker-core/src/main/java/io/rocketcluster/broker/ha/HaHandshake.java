@@ -43,6 +43,7 @@ public final class HaHandshake {
     static final long MAX_CLOCK_SKEW_MILLIS = 5 * 60_000L;
     static final String HELLO = "hello";
     static final String WELCOME = "welcome";
+    static final String REFUSAL = "refusal";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private HaHandshake() {
@@ -155,6 +156,18 @@ public final class HaHandshake {
         Map<String, String> f = fields(HELLO, self, keys, nonce, now);
         log.putInto(f, false);
         return encode(signed(f, keys));
+    }
+
+    /**
+     * A slave's last word on a link whose WELCOME it refuses (say the CRC where the logs meet differs, which
+     * only the slave can see): why, so that the master fences itself (replication.md §9.3).
+     */
+    static ByteBuf refusal(Identity self, String why) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("type", REFUSAL);
+        f.put("brokerId", String.valueOf(self.brokerId()));
+        f.put("reason", why.length() > 1000 ? why.substring(0, 1000) : why);
+        return encode(f);
     }
 
     /** @param keys null with ACL off: the WELCOME is not signed */

@@ -208,6 +208,10 @@ public final class HaServer implements AutoCloseable {
             }
             long last = -1;
             while (reports.readableBytes() >= HaProtocol.REPORT_SIZE) {
+                if (link == Link.HANDSHAKE && HaHandshake.startsWithMagic(reports)) {
+                    slaveRefuses();
+                    return;
+                }
                 last = reports.readLong();
             }
             reports.discardReadBytes();
@@ -224,7 +228,9 @@ public final class HaServer implements AutoCloseable {
                 channel.close();
                 return;
             }
-            connections.add(this);
+            if (connections.add(this) && link == Link.HANDSHAKE) {
+                fence.clearFor(ackKey); // it agreed and follows: a fence it caused is lifted
+            }
             acks.onAck(ackKey, last);
             if (nextTransferOffset < 0) {
                 // an empty slave gets the whole retained log, so that it holds what the master holds
@@ -299,7 +305,6 @@ public final class HaServer implements AutoCloseable {
                 channel.close();
                 return false;
             }
-            fence.clearFor(slaveKey);
             ackKey = slaveKey;
             link = Link.HANDSHAKE;
             reports.discardReadBytes();
@@ -307,6 +312,30 @@ public final class HaServer implements AutoCloseable {
                     accounts == null ? "" : " with accessKey " + hello.get("accessKey"),
                     verdict.offset());
             return true;
+        }
+
+        /** After its WELCOME the slave refused this master (replication.md §9.3): fence, and hang up. */
+        private void slaveRefuses() {
+            java.util.Map<String, String> m;
+            try {
+                m = HaHandshake.read(reports);
+            } catch (IllegalArgumentException e) {
+                refuse(e.getMessage());
+                return;
+            }
+            if (m == null) {
+                return; // the rest is on its way
+            }
+            if (!HaHandshake.REFUSAL.equals(m.get("type"))) {
+                refuse("a " + m.get("type") + " message after the handshake");
+                return;
+            }
+            String why = ackKey + " refuses to follow this master: " + m.get("reason");
+            if (fence.raise(ackKey, why)) {
+                LOG.error("{}; this master refuses writes until it is resolved (replication.md §9.4)", why);
+            }
+            reports.skipBytes(reports.readableBytes());
+            channel.close();
         }
 
         private void refuse(String why) {

@@ -65,10 +65,10 @@ public final class WriteFence {
         return true;
     }
 
-    /** {@code slave}'s history now agrees with this master's: lifts the fence it caused. */
+    /** {@code slave} follows this master again (its handshake agreed and it reported): lifts the fence it caused. */
     public synchronized void clearFor(String slave) {
         if (reason != null && slave.equals(this.slave)) {
-            clear("the handshake of " + slave + " agrees with this master's history");
+            clear(slave + " agrees with this master's history and follows it");
         }
     }
 

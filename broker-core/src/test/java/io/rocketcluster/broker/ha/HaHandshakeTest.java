@@ -103,6 +103,15 @@ class HaHandshakeTest {
     }
 
     @Test
+    void aSlavesRefusalCarriesItsReasonBoundedAndIsToldApartFromAReport() {
+        ByteBuf refusal = HaHandshake.refusal(SLAVE, "the logs differ just below offset 4096");
+        assertThat(HaHandshake.startsWithMagic(refusal)).isTrue();
+        assertThat(roundTrip(refusal)).containsEntry("type", HaHandshake.REFUSAL).containsEntry("brokerId", "1")
+                .containsEntry("reason", "the logs differ just below offset 4096");
+        assertThat(roundTrip(HaHandshake.refusal(SLAVE, "x".repeat(100_000))).get("reason")).hasSize(1000);
+    }
+
+    @Test
     void bytesThatAreNotAHandshakeAreRefusedAndAPartialOneWaits() {
         ByteBuf report = Unpooled.buffer().writeLong(4096).writeLong(0);
         assertThat(HaHandshake.startsWithMagic(report)).isFalse();

@@ -163,7 +163,7 @@ class HaStreamFuzzTest {
     /**
      * Input: a byte cutting the stream into reads, then the bytes a slave sends (8-byte offset reports). Driven
      * through HaServer's own per-slave handler: nothing throws; on each read the handler takes the last whole
-     * report of what it has; the first usable one (0: the start of the newest file) starts the transfer, which
+     * report of what it has; the first usable one (0: the start of the oldest retained file) starts the transfer, which
      * then sends the log from there to its end in contiguous frames of at most haTransferBatchSize bytes, never
      * across two files, holding the store's bytes; a report beyond the log's end closes the connection (a slave
      * without a handshake is never told to cut anything); a first report that is a handshake's MAGIC (the probe
@@ -201,7 +201,7 @@ class HaStreamFuzzTest {
                 break;
             }
             if (start < 0) {
-                start = last == 0 ? max - max % FILE_SIZE : last;
+                start = last == 0 ? s.commitLogMinOffset() : last;
             }
         }
 
