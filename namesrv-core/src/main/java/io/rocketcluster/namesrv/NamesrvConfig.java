@@ -204,8 +204,7 @@ public class NamesrvConfig {
     }
 
     public void setMetricsBindAddress(String metricsBindAddress) {
-        requireNonBlank(metricsBindAddress);
-        this.metricsBindAddress = metricsBindAddress.trim();
+        this.metricsBindAddress = io.rocketcluster.remoting.config.BindAddress.check(metricsBindAddress);
     }
 
     /** {@code ;}-separated keys that UPDATE_NAMESRV_CONFIG may not change (RocketMQ 4.9.7). */

@@ -32,7 +32,9 @@ final class HaResolveProcessor implements RequestProcessor {
     public RemotingCommand process(Channel channel, RemotingCommand request) {
         String keep = request.get("keep");
         if (!"master".equals(keep) && !"slave".equals(keep)) {
-            return Replies.error(request, ResponseCode.SYSTEM_ERROR, "keep must be master or slave, got " + keep);
+            String shown = keep == null ? "nothing" : keep.length() > 40 ? "a " + keep.length() + "-character value"
+                    : "'" + keep.replaceAll("\\p{Cntrl}", "?") + "'";
+            return Replies.error(request, ResponseCode.SYSTEM_ERROR, "keep must be master or slave, got " + shown);
         }
         HaClient slave = broker.haClient();
         if (slave != null) {

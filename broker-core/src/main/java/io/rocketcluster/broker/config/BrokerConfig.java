@@ -198,12 +198,7 @@ public class BrokerConfig {
     }
     /** RocketCluster's key: the address the metrics and health port listens on (say 127.0.0.1 to keep it local). */
     public String getMetricsBindAddress() { return metricsBindAddress; }
-    public void setMetricsBindAddress(String v) {
-        if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("an IP address or host name, 0.0.0.0 for every interface");
-        }
-        this.metricsBindAddress = v.trim();
-    }
+    public void setMetricsBindAddress(String v) { this.metricsBindAddress = io.rocketcluster.remoting.config.BindAddress.check(v); }
     public int getBrokerPermission() { return brokerPermission; }
     public void setBrokerPermission(int v) { this.brokerPermission = v; }
     public boolean isAutoCreateTopicEnable() { return autoCreateTopicEnable; }

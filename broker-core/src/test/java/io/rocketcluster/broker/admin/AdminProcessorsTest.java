@@ -162,6 +162,25 @@ class AdminProcessorsTest {
     }
 
     @Test
+    void haResolveTakesOnlyMasterOrSlaveAndAnythingElseChangesNothing() throws Exception {
+        for (String hostile : java.util.Arrays.asList(null, "", "MASTER", " master", "master\n", "slave\u0000",
+                "x".repeat(100_000))) {
+            RemotingCommand request = RemotingCommand.request(RequestCode.HA_RESOLVE_DIVERGENCE);
+            if (hostile != null) {
+                request.put("keep", hostile);
+            }
+            RemotingCommand r = call(request);
+            assertThat(r.code()).isEqualTo(ResponseCode.SYSTEM_ERROR);
+            assertThat(r.remark()).startsWith("keep must be master or slave, got ").hasSizeLessThan(100)
+                    .doesNotContain("\n").doesNotContain("\u0000");
+            assertThat(broker.haServer().fence().isRaised()).isFalse();
+        }
+        RemotingCommand ok = call(RemotingCommand.request(RequestCode.HA_RESOLVE_DIVERGENCE).put("keep", "master"));
+        assertThat(ok.code()).as(ok.remark()).isEqualTo(ResponseCode.SUCCESS);
+        assertThat(broker.haServer().fence().isRaised()).isFalse();
+    }
+
+    @Test
     void runtimeInfoHasTheKeysTheToolsRead() throws Exception {
         RemotingCommand info = call(RemotingCommand.request(RequestCode.GET_BROKER_RUNTIME_INFO));
         KVTable t = Json.decode(new String(info.body(), StandardCharsets.UTF_8), KVTable.class);

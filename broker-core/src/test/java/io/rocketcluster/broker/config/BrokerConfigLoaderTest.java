@@ -50,6 +50,17 @@ class BrokerConfigLoaderTest {
     }
 
     @Test
+    void aMetricsBindAddressThatIsNoAddressIsRefusedWhenTheFileIsRead() {
+        Properties p = new Properties();
+        p.setProperty("brokerName", "b");
+        p.setProperty("metricsBindAddress", "http://0.0.0.0:9100/metrics");
+        assertThatThrownBy(() -> BrokerConfigLoader.load(p, null, null)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("metricsBindAddress").hasMessageContaining("an IP address or host name");
+        p.setProperty("metricsBindAddress", " 127.0.0.1 ");
+        assertThat(BrokerConfigLoader.load(p, null, null).broker().getMetricsBindAddress()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
     void anUnknownKeyIsReportedNotFatal() {
         Properties p = new Properties();
         p.setProperty("brokerName", "b");
