@@ -247,7 +247,7 @@ class EpochSafetyTest {
                     + "\"brokerId\":\"2\",\"nonce\":\"beef\",\"timestamp\":\"0\","
                     + "\"epochs\":\"1:0:00000000000000ff:r,7:0:0000000000000abc:r\",\"minOffset\":\"0\","
                     + "\"maxOffset\":\"999999999\"}");
-            await().atMost(Duration.ofSeconds(10)).until(() -> master.log().contains("holds data this master's log lacks"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> master.log().contains("slave 2 holds data its log lacks"));
         }
         assertThat(ObservabilityTest.sample(ObservabilityTest.get(master.metricsPort(), "/metrics").body(),
                 "rocketcluster_ha_write_fenced")).isEqualTo(1.0);
@@ -309,7 +309,7 @@ class EpochSafetyTest {
         // only the slave can see the CRC differ: it tells the master, which refuses writes, and the fence stays
         // up while the slave keeps reconnecting (every 5 s) and refusing
         await().atMost(Duration.ofSeconds(30)).until(() -> writeFenced(master));
-        assertThat(master.log()).contains("slave 1 refuses to follow this master: the logs differ");
+        assertThat(master.log()).contains("slave 1 holds data its log lacks (it refuses to follow this master: the logs differ");
         long handshakes = linesWith(master, "slave 1 (");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
             assertThat(writeFenced(master)).as("the fence while the slave refuses").isTrue();

@@ -249,69 +249,96 @@ public final class HaServer implements AutoCloseable {
                 return false;
             }
             if (link == Link.UNKNOWN && HaHandshake.startsWithMagic(reports)) {
-                reports.skipBytes(8);
-                link = Link.AWAIT_HELLO;
-                channel.writeAndFlush(HaHandshake.probeAck());
+                answerProbe();
                 if (reports.readableBytes() < 8) {
                     return false;
                 }
             }
             if (link == Link.UNKNOWN) {
-                if (accounts != null) {
-                    refuse("no handshake (an Apache RocketMQ slave, or not a broker)");
-                    return false;
-                }
-                link = Link.LEGACY;
-                LOG.info("{} sent no handshake (an Apache RocketMQ slave?): replicating RocketMQ 4.x's way, "
-                        + "without epoch checks", name);
-                return true;
+                return startWithoutHandshake();
             }
-            java.util.Map<String, String> hello;
-            HaHandshake.LogState slaveLog;
+            Hello hello = readHello();
+            return hello != null && welcome(hello);
+        }
+
+        private void answerProbe() {
+            reports.skipBytes(8);
+            link = Link.AWAIT_HELLO;
+            channel.writeAndFlush(HaHandshake.probeAck());
+        }
+
+        /** A first report without a probe: an Apache RocketMQ slave (ACL off only). */
+        private boolean startWithoutHandshake() {
+            if (accounts != null) {
+                refuse("no handshake (an Apache RocketMQ slave, or not a broker)");
+                return false;
+            }
+            link = Link.LEGACY;
+            LOG.info("{} sent no handshake (an Apache RocketMQ slave?): replicating RocketMQ 4.x's way, "
+                    + "without epoch checks", name);
+            return true;
+        }
+
+        /** A HELLO and the log it describes. */
+        private record Hello(java.util.Map<String, String> fields, HaHandshake.LogState log) {
+        }
+
+        /** The slave's HELLO once whole and accepted; null while waiting, or when refused (the link is closed). */
+        private Hello readHello() {
             try {
-                hello = HaHandshake.read(reports);
+                java.util.Map<String, String> hello = HaHandshake.read(reports);
                 if (hello == null) {
-                    return false;
+                    return null;
                 }
                 String why = HaHandshake.refuseHello(hello, self, accounts, wallClock.getAsLong());
                 if (why != null) {
                     refuse(why);
-                    return false;
+                    return null;
                 }
-                slaveLog = HaHandshake.LogState.from(hello);
+                return new Hello(hello, HaHandshake.LogState.from(hello));
             } catch (IllegalArgumentException e) {
                 refuse(e.getMessage());
-                return false;
+                return null;
             }
-            name = "slave " + hello.get("brokerId") + " (" + RemotingEndpoint.address(channel) + ")";
+        }
+
+        /**
+         * Compares the histories, answers WELCOME (this master's log and the CRC where the two meet), and
+         * either takes the slave on or, when it holds data this log lacks, fences and hangs up.
+         */
+        private boolean welcome(Hello hello) {
+            String slaveKey = "slave " + hello.fields().get("brokerId");
+            name = slaveKey + " (" + RemotingEndpoint.address(channel) + ")";
             HaHandshake.LogState own = new HaHandshake.LogState(epochs.epochs(), store.commitLogMinOffset(),
                     store.commitLogMaxOffset());
-            EpochAgreement.Verdict verdict = EpochAgreement.decide(slaveLog.epochs(), slaveLog.maxOffset(),
+            EpochAgreement.Verdict verdict = EpochAgreement.decide(hello.log().epochs(), hello.log().maxOffset(),
                     own.epochs(), own.maxOffset(), false);
-            long meet = Math.min(verdict.offset(), own.maxOffset());
-            long from = Math.max(Math.max(meet - CRC_SPAN, 0), Math.max(slaveLog.minOffset(), own.minOffset()));
-            from = Math.min(from, meet);
-            HaHandshake.Keys keys = accounts == null ? null : new HaHandshake.Keys(hello.get("accessKey"),
-                    accounts.apply(hello.get("accessKey")).secretKey());
-            channel.writeAndFlush(HaHandshake.welcome(self, keys, HaHandshake.nonce(), hello.get("nonce"),
-                    wallClock.getAsLong(), own, new HaHandshake.Crc(from, meet, store.commitLogCrc(from, meet))));
-            String slaveKey = "slave " + hello.get("brokerId");
+            channel.writeAndFlush(HaHandshake.welcome(self, keysFor(hello.fields()), HaHandshake.nonce(),
+                    hello.fields().get("nonce"), wallClock.getAsLong(), own, crcAt(verdict, hello.log(), own)));
             if (verdict.kind() == EpochAgreement.Kind.REFUSE) {
-                if (fence.raise(slaveKey, verdict.reason())) {
-                    LOG.error("{} holds data this master's log lacks: {}; this master refuses writes until it is "
-                            + "resolved (replication.md §9.4)", name, verdict.reason());
-                }
-                reports.skipBytes(reports.readableBytes());
-                channel.close();
+                fenceAndHangUp(slaveKey, verdict.reason());
                 return false;
             }
             ackKey = slaveKey;
             link = Link.HANDSHAKE;
             reports.discardReadBytes();
-            LOG.info("{} handshake: {}{}, meeting at offset {}", name, HaHandshake.describe(hello),
-                    accounts == null ? "" : " with accessKey " + hello.get("accessKey"),
-                    verdict.offset());
+            LOG.info("{} handshake: {}{}, meeting at offset {}", name, HaHandshake.describe(hello.fields()),
+                    accounts == null ? "" : " with accessKey " + hello.fields().get("accessKey"), verdict.offset());
             return true;
+        }
+
+        /** The CRC of up to {@link #CRC_SPAN} bytes below where the logs meet, within what both still hold. */
+        private HaHandshake.Crc crcAt(EpochAgreement.Verdict verdict, HaHandshake.LogState slave, HaHandshake.LogState own) {
+            long meet = Math.min(verdict.offset(), own.maxOffset());
+            long from = Math.max(Math.max(meet - CRC_SPAN, 0), Math.max(slave.minOffset(), own.minOffset()));
+            from = Math.min(from, meet);
+            return new HaHandshake.Crc(from, meet, store.commitLogCrc(from, meet));
+        }
+
+        /** The WELCOME's signing keys: the slave's account with ACL on, none without. */
+        private HaHandshake.Keys keysFor(java.util.Map<String, String> hello) {
+            return accounts == null ? null : new HaHandshake.Keys(hello.get("accessKey"),
+                    accounts.apply(hello.get("accessKey")).secretKey());
         }
 
         /** After its WELCOME the slave refused this master (replication.md §9.3): fence, and hang up. */
@@ -330,10 +357,12 @@ public final class HaServer implements AutoCloseable {
                 refuse("a " + m.get("type") + " message after the handshake");
                 return;
             }
-            String why = ackKey + " refuses to follow this master: " + m.get("reason");
-            if (fence.raise(ackKey, why)) {
-                LOG.error("{}; this master refuses writes until it is resolved (replication.md §9.4)", why);
-            }
+            fenceAndHangUp(ackKey, "it refuses to follow this master: " + m.get("reason"));
+        }
+
+        /** {@code slaveKey} holds data this log lacks: writes stop until it is resolved (the fence logs why). */
+        private void fenceAndHangUp(String slaveKey, String why) {
+            fence.raise(slaveKey, why);
             reports.skipBytes(reports.readableBytes());
             channel.close();
         }
