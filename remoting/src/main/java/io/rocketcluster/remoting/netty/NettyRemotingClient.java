@@ -26,6 +26,9 @@ public class NettyRemotingClient extends RemotingEndpoint implements AutoCloseab
     private final Bootstrap bootstrap;
     private final Map<String, ChannelFuture> channels = new ConcurrentHashMap<>();
     private volatile io.netty.handler.ssl.SslContext tls;
+    /** Set on a channel opened with TLS, so that a channel closed before its handshake is told apart. */
+    private static final io.netty.util.AttributeKey<Boolean> TLS_CONNECTION =
+            io.netty.util.AttributeKey.valueOf("rocketcluster.tlsConnection");
 
     public NettyRemotingClient(String name) {
         group = NettyTransport.group(1, name);
@@ -38,6 +41,7 @@ public class NettyRemotingClient extends RemotingEndpoint implements AutoCloseab
                     protected void initChannel(SocketChannel ch) {
                         io.netty.handler.ssl.SslContext context = tls;
                         if (context != null) {
+                            ch.attr(TLS_CONNECTION).set(Boolean.TRUE);
                             ch.pipeline().addLast("tls", context.newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast(ENCODER, new RemotingFrameDecoder(), inboundHandler());
@@ -85,12 +89,18 @@ public class NettyRemotingClient extends RemotingEndpoint implements AutoCloseab
             throw new RemotingException("connect to " + addr + " failed", f.cause());
         }
         io.netty.handler.ssl.SslHandler ssl = f.channel().pipeline().get(io.netty.handler.ssl.SslHandler.class);
-        if (ssl != null) {
-            io.netty.util.concurrent.Future<?> handshake = ssl.handshakeFuture();
-            if (!handshake.await(CONNECT_TIMEOUT_MILLIS + 500L, TimeUnit.MILLISECONDS) || !handshake.isSuccess()) {
+        // a peer that hangs up at once (say a server without TLS) may have closed the channel, and emptied its
+        // pipeline, before we look: that too is a failed handshake, not a channel to send on
+        boolean tlsChannel = ssl != null || f.channel().hasAttr(TLS_CONNECTION);
+        if (tlsChannel) {
+            io.netty.util.concurrent.Future<?> handshake = ssl == null ? null : ssl.handshakeFuture();
+            if (handshake == null || !handshake.await(CONNECT_TIMEOUT_MILLIS + 500L, TimeUnit.MILLISECONDS)
+                    || !handshake.isSuccess() || !f.channel().isActive()) {
                 channels.remove(addr, f);
                 f.channel().close();
-                throw new RemotingException("TLS handshake with " + addr + " failed", handshake.cause());
+                throw new RemotingException("TLS handshake with " + addr + " failed",
+                        handshake == null || handshake.cause() == null ? new java.nio.channels.ClosedChannelException()
+                                : handshake.cause());
             }
         }
         return f.channel();
