@@ -82,6 +82,12 @@ public class BrokerSpec {
         @JsonPropertyDescription("StorageClass of the store volumes (empty: the cluster's default class).")
         private String storageClassName;
 
+        @JsonPropertyDescription("Delete a broker's store volume claim with its StatefulSet (when a group is scaled in or the cluster deleted). Default false: claims are kept, and a broker re-added later finds its old store.")
+        @Default("false")
+        private boolean deleteClaim = false;
+
+        public boolean isDeleteClaim() { return deleteClaim; }
+        public void setDeleteClaim(boolean v) { this.deleteClaim = v; }
         public String getSize() { return size; }
         public void setSize(String v) { this.size = v; }
         public String getStorageClassName() { return storageClassName; }

@@ -3,6 +3,10 @@ package io.rocketcluster.operator.crd;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /** What the user asks for. Every field has a default, so {@code spec: {}} is a working cluster. */
 public class RocketClusterSpec {
@@ -16,6 +20,9 @@ public class RocketClusterSpec {
     @Default("IfNotPresent")
     @Pattern("^(Always|IfNotPresent|Never)$")
     private String imagePullPolicy = "IfNotPresent";
+
+    @JsonPropertyDescription("Secrets with registry credentials for pulling the images (names in the cluster's namespace).")
+    private List<LocalObjectReference> imagePullSecrets = new ArrayList<>();
 
     @JsonPropertyDescription("The cluster's DNS domain, used in the stable addresses brokers advertise.")
     @Default("cluster.local")
@@ -32,6 +39,8 @@ public class RocketClusterSpec {
     public void setImageRegistry(String v) { this.imageRegistry = v; }
     public String getImagePullPolicy() { return imagePullPolicy; }
     public void setImagePullPolicy(String v) { this.imagePullPolicy = v; }
+    public List<LocalObjectReference> getImagePullSecrets() { return imagePullSecrets; }
+    public void setImagePullSecrets(List<LocalObjectReference> v) { this.imagePullSecrets = v; }
     public String getClusterDomain() { return clusterDomain; }
     public void setClusterDomain(String v) { this.clusterDomain = v; }
     public NameServerSpec getNameServer() { return nameServer; }

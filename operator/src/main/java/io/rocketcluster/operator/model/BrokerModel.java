@@ -73,7 +73,10 @@ public final class BrokerModel {
                 .endSpec().build();
     }
 
-    /** At most one broker of a group down through voluntary disruptions: never master and slave together. */
+    /**
+     * At most one broker of a group down through voluntary disruptions: never master and slave together.
+     * Unready pods may always be evicted, so a broken group never blocks a node drain.
+     */
     public static PodDisruptionBudget disruptionBudget(RocketCluster cr, int group) {
         Names n = new Names(cr);
         return new PodDisruptionBudgetBuilder()
@@ -81,6 +84,8 @@ public final class BrokerModel {
                 .withLabels(Labels.of(n.cluster(), Labels.groupSelector(n.cluster(), group))).endMetadata()
                 .withNewSpec().withMaxUnavailable(new IntOrString(1))
                 .withNewSelector().withMatchLabels(Labels.groupSelector(n.cluster(), group)).endSelector()
+                // an unready broker does not count as available anyway: evicting it may not block a node drain
+                .withUnhealthyPodEvictionPolicy("AlwaysAllow")
                 .endSpec().build();
     }
 
@@ -130,9 +135,17 @@ public final class BrokerModel {
                 .endSpec()
                 .endTemplate()
                 .withVolumeClaimTemplates(storeClaim(b))
+                .withNewPersistentVolumeClaimRetentionPolicy()
+                .withWhenDeleted(b.getStorage().isDeleteClaim() ? "Delete" : "Retain")
+                .withWhenScaled(b.getStorage().isDeleteClaim() ? "Delete" : "Retain")
+                .endPersistentVolumeClaimRetentionPolicy()
                 .endSpec()
                 .build();
         PodParts.apply(spec, sts.getSpec().getTemplate().getSpec());
+        Map<String, String> groupLabels = Labels.groupSelector(n.cluster(), group);
+        var pod = sts.getSpec().getTemplate().getSpec();
+        pod.setAffinity(Placement.withGroupAntiAffinity(pod.getAffinity(), groupLabels));
+        pod.setTopologySpreadConstraints(Placement.zoneSpread(groupLabels));
         return sts;
     }
 

@@ -149,6 +149,7 @@ public final class NameServerModel {
                 .withLabels(Labels.of(n.cluster(), Labels.selector(n.cluster(), COMPONENT))).endMetadata()
                 .withNewSpec().withMaxUnavailable(new IntOrString(1))
                 .withNewSelector().withMatchLabels(Labels.selector(n.cluster(), COMPONENT)).endSelector()
+                .withUnhealthyPodEvictionPolicy("AlwaysAllow")
                 .endSpec().build();
     }
 }

@@ -97,6 +97,9 @@ final class PodParts {
                 pod.setNodeSelector(new LinkedHashMap<>(s.getNodeSelector()));
             }
         }
+        if (spec.getImagePullSecrets() != null && !spec.getImagePullSecrets().isEmpty()) {
+            pod.setImagePullSecrets(new ArrayList<>(spec.getImagePullSecrets()));
+        }
         pod.setSecurityContext(podSecurity());
         for (Container c : pod.getContainers()) {
             c.setSecurityContext(containerSecurity());

@@ -1,12 +1,17 @@
 package io.rocketcluster.operator.model;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.rocketcluster.operator.crd.ExternalAccessSpec;
@@ -52,6 +57,66 @@ class BrokerModelTest {
         assertThat(pdb.getMetadata().getNamespace()).isEqualTo(NS);
         assertThat(pdb.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1));
         assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(groupSelector("broker-2"));
+        assertThat(pdb.getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
+    }
+
+    @Test
+    void brokersOfAGroupPreferDifferentNodesAndZones() {
+        PodSpec pod = BrokerModel.statefulSet(cluster(), 1, 1).getSpec().getTemplate().getSpec();
+        WeightedPodAffinityTerm term = pod.getAffinity().getPodAntiAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution().get(0);
+        assertThat(term.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+        assertThat(term.getPodAffinityTerm().getLabelSelector().getMatchLabels()).isEqualTo(groupSelector("broker-1"));
+        assertThat(pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+                .as("a preference: a one-node cluster still runs every broker").isNullOrEmpty();
+        assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(t -> {
+            assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+            assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+            assertThat(t.getMaxSkew()).isEqualTo(1);
+            assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(groupSelector("broker-1"));
+        });
+    }
+
+    @Test
+    void theUsersAffinityIsKeptAndTheirPodAntiAffinityWins() {
+        RocketCluster cr = cluster();
+        cr.getSpec().getScheduling().setAffinity(new AffinityBuilder().withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution().addNewNodeSelectorTerm().addNewMatchExpression()
+                .withKey("disk").withOperator("In").withValues("ssd").endMatchExpression().endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
+        Affinity merged = BrokerModel.statefulSet(cr, 0, 0).getSpec().getTemplate().getSpec().getAffinity();
+        assertThat(merged.getNodeAffinity()).isEqualTo(cr.getSpec().getScheduling().getAffinity().getNodeAffinity());
+        assertThat(merged.getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution()).hasSize(1);
+        assertThat(cr.getSpec().getScheduling().getAffinity().getPodAntiAffinity()).as("the spec is not changed").isNull();
+
+        Affinity own = new AffinityBuilder().withNewPodAntiAffinity().addNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .withTopologyKey("kubernetes.io/hostname").withNewLabelSelector().addToMatchLabels("app", "x").endLabelSelector()
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endPodAntiAffinity().build();
+        cr.getSpec().getScheduling().setAffinity(own);
+        assertThat(BrokerModel.statefulSet(cr, 0, 0).getSpec().getTemplate().getSpec().getAffinity()).isEqualTo(own);
+    }
+
+    @Test
+    void storeClaimsAreKeptUnlessDeleteClaimIsSet() {
+        RocketCluster cr = cluster();
+        var kept = BrokerModel.statefulSet(cr, 0, 1).getSpec().getPersistentVolumeClaimRetentionPolicy();
+        assertThat(kept.getWhenDeleted()).isEqualTo("Retain");
+        assertThat(kept.getWhenScaled()).isEqualTo("Retain");
+        cr.getSpec().getBroker().getStorage().setDeleteClaim(true);
+        var deleted = BrokerModel.statefulSet(cr, 0, 1).getSpec().getPersistentVolumeClaimRetentionPolicy();
+        assertThat(deleted.getWhenDeleted()).isEqualTo("Delete");
+        assertThat(deleted.getWhenScaled()).isEqualTo("Delete");
+    }
+
+    @Test
+    void imagePullSecretsReachEveryPod() {
+        RocketCluster cr = cluster();
+        assertThat(BrokerModel.statefulSet(cr, 0, 0).getSpec().getTemplate().getSpec().getImagePullSecrets()).isNullOrEmpty();
+        cr.getSpec().setImagePullSecrets(java.util.List.of(new LocalObjectReference("registry-creds")));
+        assertThat(BrokerModel.statefulSet(cr, 0, 0).getSpec().getTemplate().getSpec().getImagePullSecrets())
+                .extracting(LocalObjectReference::getName).containsExactly("registry-creds");
+        assertThat(NameServerModel.deployment(cr).getSpec().getTemplate().getSpec().getImagePullSecrets())
+                .extracting(LocalObjectReference::getName).containsExactly("registry-creds");
     }
 
     @Test

@@ -132,6 +132,7 @@ class NameServerModelTest {
         assertThat(pdb.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1));
         assertThat(pdb.getSpec().getMinAvailable()).isNull();
         assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(SELECTOR);
+        assertThat(pdb.getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
     }
 
     @Test

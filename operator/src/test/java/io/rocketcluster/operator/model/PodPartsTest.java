@@ -195,11 +195,19 @@ class PodPartsTest {
     }
 
     @Test
-    void noSchedulingConstraintsByDefault() {
+    void byDefaultNoConstraintsButAPreferenceToSpreadEachBrokerGroup() {
         for (PodSpec pod : podSpecs(cluster())) {
-            assertThat(pod.getAffinity()).isNull();
             assertThat(pod.getTolerations()).isNullOrEmpty();
             assertThat(pod.getNodeSelector()).isNullOrEmpty();
+            if (pod.getContainers().get(0).getName().equals("broker")) {
+                assertThat(pod.getAffinity().getNodeAffinity()).isNull();
+                assertThat(pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+                        .isNullOrEmpty();
+                assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+                        .hasSize(1);
+            } else {
+                assertThat(pod.getAffinity()).isNull();
+            }
         }
     }
 
