@@ -66,6 +66,25 @@ class HelmTemplateTest {
     }
 
     @Test
+    void theGrafanaDashboardIsAConfigMapForTheSidecarWhenEnabled() throws Exception {
+        assertThat(ChartSupport.render(Map.of()).ofKind("ConfigMap")).isEmpty();
+        ChartSupport.Rendered r = ChartSupport.render(Map.of("grafanaDashboard.enabled", true));
+        io.fabric8.kubernetes.api.model.ConfigMap cm = r.one(io.fabric8.kubernetes.api.model.ConfigMap.class);
+        assertThat(cm.getMetadata().getName()).isEqualTo(FULLNAME + "-grafana-dashboard");
+        assertThat(cm.getMetadata().getNamespace()).isEqualTo(ChartSupport.NAMESPACE);
+        assertThat(cm.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        String json = cm.getData().get("rocketcluster-brokers.json");
+        assertThat(json).isEqualTo(java.nio.file.Files.readString(
+                ChartSupport.CHART.resolve("dashboards/rocketcluster-brokers.json")).stripTrailing());
+        com.fasterxml.jackson.databind.JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertThat(dashboard.get("uid").asText()).isEqualTo("rocketcluster-brokers");
+        assertThat(dashboard.get("panels")).isNotEmpty();
+        for (com.fasterxml.jackson.databind.JsonNode panel : dashboard.get("panels")) {
+            assertThat(panel.get("targets")).as(panel.get("title").asText()).isNotEmpty();
+        }
+    }
+
+    @Test
     void defaultDeployment() {
         ChartSupport.Rendered r = ChartSupport.render(Map.of());
         Deployment d = r.deployment();

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,6 +145,16 @@ class ObservabilityTest {
         String s = get(slave.metricsPort(), "/metrics").body();
         assertThat(sample(s, "rocketcluster_ha_master_connected")).isEqualTo(1.0);
         assertThat(s).contains("rocketcluster_broker_info{broker=\"obs\",broker_id=\"1\",cluster=\"ItCluster\",role=\"SLAVE\"} 1.0");
+        // every metric the chart's Grafana dashboard queries is one a master or a slave exposes
+        String dashboard = Files.readString(Path.of(System.getProperty("rocketcluster.root", "../.."))
+                .resolve("helm/rocketcluster-operator/dashboards/rocketcluster-brokers.json"));
+        Set<String> queried = new java.util.TreeSet<>();
+        Matcher names = Pattern.compile("rocketcluster_[a-z_]+").matcher(dashboard);
+        while (names.find()) {
+            queried.add(names.group());
+        }
+        assertThat(queried).hasSizeGreaterThan(10).allSatisfy(name -> assertThat(Pattern
+                .compile("(?m)^" + name + "[{ ]").matcher(m + "\n" + s).find()).as(name + " on /metrics").isTrue());
 
         String n = get(nsMetrics, "/metrics").body();
         assertThat(sample(n, "rocketcluster_namesrv_live_brokers")).isEqualTo(2.0);
