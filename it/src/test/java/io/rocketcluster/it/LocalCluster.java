@@ -111,12 +111,7 @@ public final class LocalCluster implements AutoCloseable {
 
         /** Deletes the broker's whole store directory (the broker must not be running): an empty volume. */
         public void wipeStore() throws IOException {
-            Path root = storeDir();
-            if (Files.exists(root)) {
-                try (Stream<Path> walk = Files.walk(root)) {
-                    walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(f -> f.toFile().delete());
-                }
-            }
+            deleteTree(storeDir());
         }
 
         public String log() {
@@ -244,7 +239,14 @@ public final class LocalCluster implements AutoCloseable {
             p.kill9();
         }
         if (!Boolean.getBoolean("rocketcluster.it.keep")) {
-            try (Stream<Path> walk = Files.walk(work)) {
+            deleteTree(work);
+        }
+    }
+
+    /** Deletes {@code root} and everything under it (nothing when it does not exist). */
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (Stream<Path> walk = Files.walk(root)) {
                 walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
             }
         }

@@ -32,9 +32,8 @@ final class HaResolveProcessor implements RequestProcessor {
     public RemotingCommand process(Channel channel, RemotingCommand request) {
         String keep = request.get("keep");
         if (!"master".equals(keep) && !"slave".equals(keep)) {
-            String shown = keep == null ? "nothing" : keep.length() > 40 ? "a " + keep.length() + "-character value"
-                    : "'" + keep.replaceAll("\\p{Cntrl}", "?") + "'";
-            return Replies.error(request, ResponseCode.SYSTEM_ERROR, "keep must be master or slave, got " + shown);
+            return Replies.error(request, ResponseCode.SYSTEM_ERROR, "keep must be master or slave, got "
+                    + (keep == null ? "nothing" : "'" + io.rocketcluster.broker.util.Remarks.shown(keep, 40) + "'"));
         }
         HaClient slave = broker.haClient();
         if (slave != null) {

@@ -58,15 +58,6 @@ public final class GroupValidator {
 
     /** The name for a remark: long names cut short, control characters escaped. */
     private static String shown(String name) {
-        String s = name.length() > SHOWN ? name.substring(0, SHOWN) + "..." : name;
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return io.rocketcluster.broker.util.Remarks.shown(name, SHOWN);
     }
 }
